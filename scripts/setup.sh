@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what spikeforge needs on Debian 12 when it is missing: apt packages for
+# the C++ build and the hardware flow, pip packages for Python. Idempotent.
+set -euo pipefail
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libeigen3-dev libtbb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  pybind11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  verilator iverilog yosys nextpnr-ice40 fpga-icestorm
+)
+PIP_PACKAGES=(numpy matplotlib pytest tqdm "pybind11>=2.12" scikit-build-core scikit-learn)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "[setup] installing apt packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3}
+need_pip=()
+for spec in "${PIP_PACKAGES[@]}"; do
+  mod=${spec%%[<>=]*}
+  case "$mod" in
+    scikit-build-core) mod=scikit_build_core ;;
+    scikit-learn) mod=sklearn ;;
+  esac
+  "$PY" -c "import $mod" 2>/dev/null || need_pip+=("$spec")
+done
+if ((${#need_pip[@]})); then
+  echo "[setup] installing pip packages: ${need_pip[*]}"
+  "$PY" -m pip install -q "${need_pip[@]}"
+fi
+echo "[setup] dependencies present"
