@@ -1,0 +1,145 @@
+// Frame transmitter: appends CRC-16 to the core's payload, COBS-encodes it and closes the frame
+// with 0x00; the output is byte-identical to spikeforge::hw::encode_frame().
+//
+// COBS needs to know a group's length before sending its code byte, so one group (at most 254
+// bytes) is collected in a block RAM and then drained; tx_ready is low while it drains.
+// A full group is sent only once more data or the end arrives, so a payload whose encoding
+// ends on exactly 254 non-zero bytes gets no extra empty group (the canonical encoding).
+module sf_frame_tx #(
+  // The transmitter streams and never buffers a whole payload, so the limit only keeps the
+  // interface symmetric with sf_frame_rx.
+  /* verilator lint_off UNUSEDPARAM */
+  parameter MAX_PAYLOAD = 512
+  /* verilator lint_on UNUSEDPARAM */
+) (
+  input  wire       clk,
+  input  wire       rst,
+  input  wire [7:0] tx_data,
+  input  wire       tx_valid,
+  input  wire       tx_last,
+  output wire       tx_ready,
+  output wire [7:0] out_data,
+  output wire       out_valid,
+  input  wire       out_ready
+);
+
+  localparam [1:0] M_FILL = 2'd0, M_CODE = 2'd1, M_DATA = 2'd2, M_DELIM = 2'd3;
+  localparam [1:0] P_PAYLOAD = 2'd0, P_CRC_HI = 2'd1, P_CRC_LO = 2'd2, P_END = 2'd3;
+
+  reg [7:0]  group_mem [0:255];
+  reg [7:0]  group_rd_q;
+  reg [1:0]  mode_q;
+  reg [1:0]  phase_q;
+  reg [7:0]  count_q;   // bytes collected in the current group (0..254)
+  reg [7:0]  code_q;
+  reg [7:0]  rd_idx_q;
+  reg        final_q;   // the group being drained is the last of the frame
+  reg [15:0] crc_q;
+
+  wire group_full = count_q == 8'd254;
+
+  // The byte the encoder would take now: payload from the core, then the CRC, high byte first.
+  reg  [7:0] src_byte;
+  reg        src_valid;
+  always @(*) begin
+    case (phase_q)
+      P_PAYLOAD: begin src_byte = tx_data;     src_valid = tx_valid; end
+      P_CRC_HI:  begin src_byte = crc_q[15:8]; src_valid = 1'b1;     end
+      P_CRC_LO:  begin src_byte = crc_q[7:0];  src_valid = 1'b1;     end
+      default:   begin src_byte = 8'h00;       src_valid = 1'b0;     end
+    endcase
+  end
+
+  wire take = (mode_q == M_FILL) && src_valid && !group_full;
+
+  wire [15:0] crc_next;
+  sf_crc16 u_crc (.crc_in(crc_q), .data(tx_data), .crc_out(crc_next));
+
+  wire out_fire  = out_ready && (mode_q != M_FILL);
+  wire last_data = rd_idx_q == (code_q - 8'd2);
+  // Read address for the next cycle's group_rd_q: byte 0 while the code goes out, then
+  // advance on every accepted data byte.
+  wire [7:0] rd_sel = (mode_q == M_DATA) ? (out_fire ? rd_idx_q + 8'd1 : rd_idx_q) : 8'd0;
+
+  always @(posedge clk) begin
+    if (take && src_byte != 8'h00) group_mem[count_q] <= src_byte;
+    group_rd_q <= group_mem[rd_sel];
+  end
+
+  always @(posedge clk) begin
+    if (rst) begin
+      mode_q   <= M_FILL;
+      phase_q  <= P_PAYLOAD;
+      count_q  <= 8'd0;
+      code_q   <= 8'd1;
+      rd_idx_q <= 8'd0;
+      final_q  <= 1'b0;
+      crc_q    <= 16'hFFFF;
+    end else begin
+      case (mode_q)
+        M_FILL: begin
+          if (take) begin
+            case (phase_q)
+              P_PAYLOAD: begin
+                crc_q <= crc_next;
+                if (tx_last) phase_q <= P_CRC_HI;
+              end
+              P_CRC_HI: phase_q <= P_CRC_LO;
+              default:  phase_q <= P_END;
+            endcase
+            if (src_byte == 8'h00) begin
+              code_q <= count_q + 8'd1;
+              mode_q <= M_CODE;
+            end else begin
+              count_q <= count_q + 8'd1;
+            end
+          end else if (group_full && (src_valid || phase_q == P_END)) begin
+            code_q  <= 8'hFF;
+            mode_q  <= M_CODE;
+            final_q <= phase_q == P_END;
+          end else if (phase_q == P_END) begin
+            code_q  <= count_q + 8'd1;
+            mode_q  <= M_CODE;
+            final_q <= 1'b1;
+          end
+        end
+        M_CODE: begin
+          if (out_fire) begin
+            rd_idx_q <= 8'd0;
+            count_q  <= 8'd0;
+            if (code_q != 8'd1) mode_q <= M_DATA;
+            else if (final_q)   mode_q <= M_DELIM;
+            else                mode_q <= M_FILL;
+          end
+        end
+        M_DATA: begin
+          if (out_fire) begin
+            rd_idx_q <= rd_idx_q + 8'd1;
+            if (last_data) mode_q <= final_q ? M_DELIM : M_FILL;
+          end
+        end
+        default: begin  // M_DELIM
+          if (out_fire) begin
+            mode_q  <= M_FILL;
+            phase_q <= P_PAYLOAD;
+            final_q <= 1'b0;
+            crc_q   <= 16'hFFFF;
+          end
+        end
+      endcase
+    end
+  end
+
+  reg [7:0] out_byte;
+  always @(*) begin
+    case (mode_q)
+      M_CODE:  out_byte = code_q;
+      M_DATA:  out_byte = group_rd_q;
+      default: out_byte = 8'h00;
+    endcase
+  end
+
+  assign tx_ready  = (mode_q == M_FILL) && (phase_q == P_PAYLOAD) && !group_full;
+  assign out_data  = out_byte;
+  assign out_valid = mode_q != M_FILL;
+endmodule
