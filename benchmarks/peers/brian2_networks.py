@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""The standard benchmark networks (COBA, CUBA, Brunel static and with pair STDP) built in Brian2.
+
+Run time is Brian2's own measurement of the simulation loop in the C++ standalone binary
+(`device._last_run_time`): code generation, compilation and synapse creation are excluded.
+
+Usage: brian2_networks.py --network coba --duration-ms 2000 [--threads 1] [--seed 1] [--build-dir D]
+prints one JSON object: simulator, network, run_s, s_per_s, rate_hz, synapses, build_s, compile_s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import specs  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def fixed_in_degree(n_pre: int, n_post: int, k: int, rng: np.random.Generator,
+                    self_offset: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """k distinct presynaptic partners per target, no multapses.
+
+    With `self_offset` set, pre index q and post index q + self_offset are the same neuron and
+    that pair is excluded (no autapses): draw from n_pre - 1 candidates and skip the neuron itself.
+    """
+    pre = np.empty(n_post * k, dtype=np.int32)
+    for j in range(n_post):
+        self_idx = None if self_offset is None else j - self_offset
+        if self_idx is not None and 0 <= self_idx < n_pre:
+            draw = rng.choice(n_pre - 1, size=k, replace=False)
+            draw[draw >= self_idx] += 1
+        else:
+            draw = rng.choice(n_pre, size=k, replace=False)
+        pre[j * k:(j + 1) * k] = draw
+    post = np.repeat(np.arange(n_post, dtype=np.int32), k)
+    return pre, post
+
+
+def _build_coba(b2, s: specs.CobaSpec):
+    u = b2
+    eqs = """
+    dv/dt = (g_l*(e_l - v) + ge*(e_exc - v) + gi*(e_inh - v))/c_m : volt (unless refractory)
+    dge/dt = -ge/tau_exc : siemens
+    dgi/dt = -gi/tau_inh : siemens
+    """
+    ns = dict(g_l=s.g_l_ns * u.nS, e_l=s.e_l_mv * u.mV, e_exc=s.e_exc_mv * u.mV,
+              e_inh=s.e_inh_mv * u.mV, c_m=s.c_m_pf * u.pF, tau_exc=s.tau_exc_ms * u.ms,
+              tau_inh=s.tau_inh_ms * u.ms, v_th=s.v_th_mv * u.mV, v_reset=s.v_reset_mv * u.mV)
+    # Exponential Euler: the scheme spikeforge's lif_cond_exp uses (v relaxes exactly towards the
+    # step's effective reversal potential).
+    P = b2.NeuronGroup(s.n, eqs, threshold="v > v_th", reset="v = v_reset",
+                       refractory=s.t_ref_ms * u.ms, method="exponential_euler", namespace=ns,
+                       name="coba")
+    P.v = f"({s.v0_mean_mv} + {s.v0_sd_mv}*randn())*mV"
+    P.ge = f"({s.g_exc0_mean_ns} + {s.g_exc0_sd_ns}*randn())*nS"
+    P.gi = f"({s.g_inh0_mean_ns} + {s.g_inh0_sd_ns}*randn())*nS"
+    Ce = b2.Synapses(P[:s.n_exc], P, on_pre=f"ge += {s.w_exc_ns}*nS", delay=s.delay_ms * u.ms)
+    Ci = b2.Synapses(P[s.n_exc:], P, on_pre=f"gi += {s.w_inh_ns}*nS", delay=s.delay_ms * u.ms)
+    Ce.connect(p=s.p)
+    Ci.connect(p=s.p)
+    return P, [Ce, Ci]
+
+
+def _build_cuba(b2, s: specs.CubaSpec):
+    u = b2
+    # Synaptic input in current units, as BENCHMARKS.md states it (R = 1/g_L = 100 MOhm).
+    eqs = """
+    dv/dt = (e_l - v)/tau_m + (ie + ii)/c_m : volt (unless refractory)
+    die/dt = -ie/tau_exc : amp
+    dii/dt = -ii/tau_inh : amp
+    """
+    ns = dict(e_l=s.e_l_mv * u.mV, tau_m=s.tau_m_ms * u.ms, c_m=s.c_m_pf * u.pF,
+              tau_exc=s.tau_exc_ms * u.ms, tau_inh=s.tau_inh_ms * u.ms, v_th=s.v_th_mv * u.mV,
+              v_reset=s.v_reset_mv * u.mV)
+    P = b2.NeuronGroup(s.n, eqs, threshold="v > v_th", reset="v = v_reset",
+                       refractory=s.t_ref_ms * u.ms, method="exact", namespace=ns, name="cuba")
+    P.v = f"({s.v_reset_mv} + ({s.v_th_mv} - {s.v_reset_mv})*rand())*mV"
+    Ce = b2.Synapses(P[:s.n_exc], P, on_pre=f"ie += {s.w_exc_pa}*pA", delay=s.delay_ms * u.ms)
+    Ci = b2.Synapses(P[s.n_exc:], P, on_pre=f"ii += {s.w_inh_pa}*pA", delay=s.delay_ms * u.ms)
+    Ce.connect(p=s.p)
+    Ci.connect(p=s.p)
+    return P, [Ce, Ci]
+
+
+def _build_brunel(b2, s: specs.BrunelSpec, seed: int):
+    u = b2
+    ns = dict(tau_m=s.tau_m_ms * u.ms, theta=s.theta_mv * u.mV, v_reset=s.v_reset_mv * u.mV)
+    P = b2.NeuronGroup(s.n, "dv/dt = -v/tau_m : volt (unless refractory)",
+                       threshold="v > theta", reset="v = v_reset", refractory=s.t_ref_ms * u.ms,
+                       method="exact", namespace=ns, name="brunel")
+    P.v = f"({s.v0_low_mv} + ({s.v0_high_mv} - {s.v0_low_mv})*rand())*mV"
+    rng = np.random.default_rng(seed)
+    delay = s.delay_ms * u.ms
+    # Input during the refractory period is discarded, as in NEST's iaf_psc_delta and Brunel (2000).
+    jump = "v_post += {w}*int(not_refractory_post)"
+    J = s.j_mv
+    synapses = []
+
+    Pe, Pi = P[:s.n_exc], P[s.n_exc:]
+    # E -> E (plastic in the STDP variant), E -> I, I -> all; fixed in-degree per target.
+    pre, post = fixed_in_degree(s.n_exc, s.n_exc, s.c_exc, rng, self_offset=0)
+    if s.stdp is None:
+        Cee = b2.Synapses(Pe, Pe, on_pre=jump.format(w=f"{J}*mV"), delay=delay)
+    else:
+        st = s.stdp
+        a_plus = st.lambda_ * st.w_max_mv
+        a_minus = st.alpha * st.lambda_ * st.w_max_mv
+        model = f"""
+        w : volt
+        dxpre/dt = -xpre/({st.tau_plus_ms}*ms) : 1 (event-driven)
+        dxpost/dt = -xpost/({st.tau_minus_ms}*ms) : 1 (event-driven)
+        """
+        # Weight changes before the spike is transmitted, as in NEST's stdp_synapse.
+        on_pre = (f"w = clip(w - {a_minus}*mV*xpost, 0*mV, {st.w_max_mv}*mV)\n"
+                  "xpre += 1\n" + jump.format(w="w"))
+        on_post = f"xpost += 1\nw = clip(w + {a_plus}*mV*xpre, 0*mV, {st.w_max_mv}*mV)"
+        Cee = b2.Synapses(Pe, Pe, model=model, on_pre=on_pre, on_post=on_post, delay=delay)
+    Cee.connect(i=pre, j=post)
+    if s.stdp is not None:
+        Cee.w = J * u.mV
+    synapses.append(Cee)
+
+    pre, post = fixed_in_degree(s.n_exc, s.n_inh, s.c_exc, rng)
+    Cei = b2.Synapses(Pe, Pi, on_pre=jump.format(w=f"{J}*mV"), delay=delay)
+    Cei.connect(i=pre, j=post)
+    synapses.append(Cei)
+
+    pre, post = fixed_in_degree(s.n_inh, s.n, s.c_inh, rng, self_offset=s.n_exc)
+    Ci = b2.Synapses(Pi, P, on_pre=jump.format(w=f"{-s.g * J}*mV"), delay=delay)
+    Ci.connect(i=pre, j=post)
+    synapses.append(Ci)
+
+    # C_E independent Poisson sources of rate eta*nu_thr per neuron, i.e. eta*nu_thr*C_E in all.
+    drive = b2.PoissonInput(P, "v", N=s.c_exc, rate=s.eta * s.nu_thr_hz * u.Hz,
+                            weight=f"{J}*mV*int(not_refractory)")
+    return P, synapses, drive
+
+
+def run(network: str, duration_ms: float | None = None, threads: int = 1, seed: int = 1,
+        device: str = "cpp_standalone", build_dir: str | os.PathLike | None = None,
+        spec=None) -> dict:
+    """Build `network`, simulate it for `duration_ms` and return the measurements.
+
+    device "cpp_standalone" (the benchmark) or "runtime" (numpy code generation, no compiler: for
+    smoke tests). `spec` overrides the network's parameter table (e.g. a smaller COBA).
+    One standalone network per process: Brian2's device is global state.
+    """
+    import brian2 as b2
+
+    s = spec if spec is not None else specs.spec(network)
+    kind = specs.kind(network)
+    if duration_ms is None:
+        duration_ms = specs.DEFAULT_DURATION_MS[network]
+    if device == "cpp_standalone":
+        if build_dir is None:
+            build_dir = REPO_ROOT / "build" / "peers" / f"brian2_{network}"
+        b2.set_device("cpp_standalone", directory=str(build_dir), build_on_run=False)
+        b2.prefs.devices.cpp_standalone.openmp_threads = 0 if threads <= 1 else threads
+    elif device == "runtime":
+        b2.prefs.codegen.target = "numpy"
+    else:
+        raise ValueError(f"device '{device}' is unknown; allowed: cpp_standalone, runtime")
+    b2.defaultclock.dt = specs.DT_MS * b2.ms
+    b2.seed(seed)
+
+    extra = []
+    if kind == "coba":
+        P, syn = _build_coba(b2, s)
+    elif kind == "cuba":
+        P, syn = _build_cuba(b2, s)
+    else:
+        P, syn, drive = _build_brunel(b2, s, seed)
+        extra.append(drive)
+    # Counting only: recording every spike would add Brian2 work that the others do not do.
+    mon = b2.SpikeMonitor(P, record=False)
+    net = b2.Network(P, *syn, *extra, mon)
+
+    t0 = time.perf_counter()
+    net.run(duration_ms * b2.ms)
+    result = {"simulator": "brian2", "network": network, "duration_ms": duration_ms,
+              "threads": threads, "seed": seed, "device": device}
+    if device == "cpp_standalone":
+        b2.device.build(directory=str(build_dir), compile=True, run=True, debug=False, clean=False)
+        total = time.perf_counter() - t0
+        run_s = float(b2.device._last_run_time)
+        binary_s = float(b2.device.timers["run_binary"])
+        result["compile_s"] = total - binary_s
+        # Synapse creation and initialisation happen in the binary before the timed loop.
+        result["build_s"] = binary_s - run_s
+    else:
+        run_s = time.perf_counter() - t0
+        result["compile_s"] = 0.0
+        result["build_s"] = 0.0
+    n_spikes = int(mon.num_spikes)
+    result.update(
+        run_s=run_s,
+        s_per_s=run_s / (duration_ms / 1000.0),
+        rate_hz=n_spikes / (len(P) * duration_ms / 1000.0),
+        synapses=int(sum(len(S) for S in syn)),
+        neurons=len(P),
+        spikes=n_spikes,
+    )
+    return result
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--network", required=True, choices=list(specs.NETWORKS))
+    ap.add_argument("--duration-ms", type=float, default=None)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--device", default="cpp_standalone", choices=["cpp_standalone", "runtime"])
+    ap.add_argument("--build-dir", default=None)
+    a = ap.parse_args(argv)
+    res = run(a.network, a.duration_ms, a.threads, a.seed, a.device, a.build_dir)
+    print(json.dumps(res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Parameters of the standard benchmark networks, shared by the Brian2 and NEST builders.
+
+One table per network, in the units of docs/BENCHMARKS (ms, mV, nS, pF, pA, Hz), so the two peers
+cannot drift apart. Network names are the ones `spikeforge_netbench --network` accepts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+DT_MS = 0.1
+
+
+@dataclass(frozen=True)
+class CobaSpec:
+    """Vogels-Abbott 2005 / Brette et al. 2007 benchmark 1: conductance-based exponential synapses."""
+
+    n_exc: int = 3200
+    n_inh: int = 800
+    p: float = 0.02
+    c_m_pf: float = 200.0
+    g_l_ns: float = 10.0
+    e_l_mv: float = -60.0
+    v_th_mv: float = -50.0
+    v_reset_mv: float = -60.0
+    t_ref_ms: float = 5.0
+    e_exc_mv: float = 0.0
+    e_inh_mv: float = -80.0
+    tau_exc_ms: float = 5.0
+    tau_inh_ms: float = 10.0
+    w_exc_ns: float = 6.0
+    w_inh_ns: float = 67.0
+    delay_ms: float = DT_MS
+    # Initial state: V ~ N(-65, 5) mV, g_exc ~ N(4, 1.5)*10 nS, g_inh ~ N(20, 12)*10 nS.
+    v0_mean_mv: float = -65.0
+    v0_sd_mv: float = 5.0
+    g_exc0_mean_ns: float = 40.0
+    g_exc0_sd_ns: float = 15.0
+    g_inh0_mean_ns: float = 200.0
+    g_inh0_sd_ns: float = 120.0
+    expected_rate_hz: tuple[float, float] | None = (15.0, 25.0)
+
+    @property
+    def n(self) -> int:
+        return self.n_exc + self.n_inh
+
+
+@dataclass(frozen=True)
+class CubaSpec:
+    """Brette et al. 2007 benchmark 2: current-based exponential synapses (R = 100 MOhm)."""
+
+    n_exc: int = 3200
+    n_inh: int = 800
+    p: float = 0.02
+    c_m_pf: float = 200.0
+    tau_m_ms: float = 20.0
+    e_l_mv: float = -49.0
+    v_th_mv: float = -50.0
+    v_reset_mv: float = -60.0
+    t_ref_ms: float = 5.0
+    tau_exc_ms: float = 5.0
+    tau_inh_ms: float = 10.0
+    w_exc_pa: float = 16.2   # = 1.62 mV * g_L
+    w_inh_pa: float = -90.0  # = -9 mV * g_L
+    delay_ms: float = DT_MS
+    expected_rate_hz: tuple[float, float] | None = (5.0, 6.0)
+
+    @property
+    def n(self) -> int:
+        return self.n_exc + self.n_inh
+
+    @property
+    def g_l_ns(self) -> float:
+        return self.c_m_pf / self.tau_m_ms
+
+
+@dataclass(frozen=True)
+class StdpSpec:
+    """Additive pair STDP on E->E, all-to-all pairing (every pre/post pair within the traces).
+
+    NEST `stdp_synapse` notation: potentiation dw = +lambda*w_max*x_pre at each post spike,
+    depression dw = -alpha*lambda*w_max*x_post at each pre spike, mu_plus = mu_minus = 0
+    (additive), weights clipped to [0, w_max]. Traces jump by 1 and decay with tau_plus/tau_minus.
+    alpha > 1 biases towards depression so that E->E weights do not run away during a benchmark.
+    """
+
+    tau_plus_ms: float = 20.0
+    tau_minus_ms: float = 20.0
+    lambda_: float = 0.01
+    alpha: float = 1.05
+    w_max_mv: float = 0.2  # = 2 J
+
+
+@dataclass(frozen=True)
+class BrunelSpec:
+    """Brunel (2000) balanced network with delta synapses and fixed in-degree (no autapses or
+    multapses), driven by independent Poisson input of rate eta*nu_thr*C_E per neuron."""
+
+    n_exc: int = 8000
+    n_inh: int = 2000
+    c_exc: int = 800
+    c_inh: int = 200
+    tau_m_ms: float = 20.0
+    theta_mv: float = 20.0
+    v_reset_mv: float = 10.0
+    t_ref_ms: float = 2.0
+    j_mv: float = 0.1
+    g: float = 5.0
+    delay_ms: float = 1.5
+    eta: float = 2.0
+    # Initial V uniform in [0, theta): avoids a synchronous start transient that would dominate
+    # short runs; does not change the stationary rate.
+    v0_low_mv: float = 0.0
+    v0_high_mv: float = 20.0
+    stdp: StdpSpec | None = None
+    expected_rate_hz: tuple[float, float] | None = None
+
+    @property
+    def n(self) -> int:
+        return self.n_exc + self.n_inh
+
+    @property
+    def nu_thr_hz(self) -> float:
+        return 1000.0 * self.theta_mv / (self.j_mv * self.c_exc * self.tau_m_ms)
+
+    @property
+    def poisson_rate_hz(self) -> float:
+        """Total external rate per neuron, eta * nu_thr * C_E (20 kHz for the standard network)."""
+        return self.eta * self.nu_thr_hz * self.c_exc
+
+    @property
+    def synapses(self) -> int:
+        return self.n * (self.c_exc + self.c_inh)
+
+
+def _coba_scaled(n: int, in_degree: int = 80) -> CobaSpec:
+    n_exc = n * 4 // 5
+    return CobaSpec(n_exc=n_exc, n_inh=n - n_exc, p=in_degree / n)
+
+
+def _brunel_scaled(synapses: float, stdp: StdpSpec | None = None) -> BrunelSpec:
+    """Brunel at 10 % connectivity with N chosen so that N * 0.1 N = `synapses`."""
+    n = int(round(math.sqrt(10.0 * synapses) / 10.0)) * 10
+    n_exc = n * 4 // 5
+    c = n // 10
+    c_exc = c * 4 // 5
+    return BrunelSpec(n_exc=n_exc, n_inh=n - n_exc, c_exc=c_exc, c_inh=c - c_exc, stdp=stdp)
+
+
+NETWORKS: dict[str, object] = {
+    "coba": CobaSpec(),
+    "cuba": CubaSpec(),
+    "brunel": BrunelSpec(),
+    "brunel_stdp": BrunelSpec(stdp=StdpSpec()),
+    # Scaling sweep: COBA at fixed in-degree 80, Brunel at 10 % connectivity.
+    "coba_16k": _coba_scaled(16000),
+    "coba_64k": _coba_scaled(64000),
+    "brunel_1e6": _brunel_scaled(1e6),
+    "brunel_5e7": _brunel_scaled(5e7),
+}
+
+# Simulated time per run when the caller gives none: long enough that the per-run overheads of
+# every simulator are small against the measured time, short enough for three repeats.
+DEFAULT_DURATION_MS: dict[str, float] = {
+    "coba": 2000.0,
+    "cuba": 2000.0,
+    "brunel": 1000.0,
+    "brunel_stdp": 1000.0,
+    "coba_16k": 1000.0,
+    "coba_64k": 500.0,
+    "brunel_1e6": 1000.0,
+    "brunel_5e7": 500.0,
+}
+
+
+def spec(name: str):
+    try:
+        return NETWORKS[name]
+    except KeyError:
+        raise ValueError(
+            f"network '{name}' is unknown; allowed: {', '.join(NETWORKS)}") from None
+
+
+def kind(name: str) -> str:
+    """'coba', 'cuba' or 'brunel': which builder a network name uses."""
+    s = spec(name)
+    if isinstance(s, CobaSpec):
+        return "coba"
+    if isinstance(s, CubaSpec):
+        return "cuba"
+    return "brunel"
