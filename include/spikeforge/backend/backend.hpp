@@ -1,0 +1,67 @@
+// The interface every simulation backend implements (cpu now; cpu-fixed, fpga-sim and fpga
+// later), and the registry that maps a backend name to a factory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <spikeforge/engine/recordings.hpp>
+#include <spikeforge/model/network.hpp>
+#include <spikeforge/model/synapses.hpp>
+
+namespace spikeforge {
+
+using engine::SpikeRecord;
+using engine::StateRecord;
+using engine::WeightRecord;
+
+/// Options of a Simulator.
+struct SimulatorOptions {
+  std::string backend = "cpu";  ///< see backend_names()
+  std::uint64_t seed = 1;       ///< seed of run-time randomness (Poisson sources)
+  int threads = 1;              ///< worker threads (the cpu backend is single-threaded for now)
+};
+
+/// A backend runs one network in steps of network.dt. Probe, projection and population indices
+/// are positions in the network description's vectors.
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const noexcept = 0;
+  virtual double dt() const noexcept = 0;
+  /// Steps done since construction or reset().
+  virtual std::uint64_t steps() const noexcept = 0;
+  /// Advances by `n` steps; continuing later gives the same result as one longer call.
+  virtual void run_steps(std::uint64_t n) = 0;
+  /// Back to t = 0 and the initial state; recordings cleared; synapses and weights kept.
+  virtual void reset() = 0;
+
+  virtual const SpikeRecord& spike_record(std::size_t probe) const = 0;
+  virtual const StateRecord& state_record(std::size_t probe) const = 0;
+  virtual const WeightRecord& weight_record(std::size_t probe) const = 0;
+  /// The synapses of a projection with their current weights, in the backend's order.
+  virtual model::SynapseList synapses(std::size_t projection) const = 0;
+  /// New weights in the order synapses() lists them.
+  virtual void set_weights(std::size_t projection, const std::vector<double>& weights) = 0;
+  /// Spikes per neuron since the last reset.
+  virtual std::vector<std::uint64_t> spike_counts(std::size_t population) const = 0;
+  /// Bytes of synapse storage the backend owns, divided by the number of synapses.
+  virtual double bytes_per_synapse() const = 0;
+};
+
+/// Makes a backend for a validated network.
+using BackendFactory = std::function<std::unique_ptr<Backend>(const model::Network&, const SimulatorOptions&)>;
+
+/// Registers (or replaces) a backend under `name`, so later issues can add their backends.
+void register_backend(std::string name, BackendFactory factory);
+/// Registered backend names, sorted: "cpu", ...
+std::vector<std::string> backend_names();
+/// Builds backend options.backend; throws ValidationError listing the allowed names when unknown.
+std::unique_ptr<Backend> make_backend(const model::Network& network, const SimulatorOptions& options);
+
+}  // namespace spikeforge

@@ -1,0 +1,37 @@
+// The "cpu" backend: the event-driven engine of engine/ in double precision behind the Backend
+// interface.
+#pragma once
+
+#include <spikeforge/backend/backend.hpp>
+#include <spikeforge/engine/engine.hpp>
+
+namespace spikeforge {
+
+class CpuBackend final : public Backend {
+public:
+  CpuBackend(const model::Network& network, const SimulatorOptions& options);
+
+  std::string_view name() const noexcept override { return "cpu"; }
+  double dt() const noexcept override { return engine_.dt(); }
+  std::uint64_t steps() const noexcept override { return engine_.steps(); }
+  void run_steps(std::uint64_t n) override { engine_.run(n); }
+  void reset() override { engine_.reset(); }
+  const SpikeRecord& spike_record(std::size_t probe) const override { return engine_.spike_record(probe); }
+  const StateRecord& state_record(std::size_t probe) const override { return engine_.state_record(probe); }
+  const WeightRecord& weight_record(std::size_t probe) const override { return engine_.weight_record(probe); }
+  model::SynapseList synapses(std::size_t projection) const override { return engine_.synapses(projection); }
+  void set_weights(std::size_t projection, const std::vector<double>& weights) override {
+    engine_.set_weights(projection, weights);
+  }
+  std::vector<std::uint64_t> spike_counts(std::size_t population) const override {
+    return engine_.spike_counts(population);
+  }
+  double bytes_per_synapse() const override { return engine_.bytes_per_synapse(); }
+
+  engine::Engine& engine() noexcept { return engine_; }
+
+private:
+  engine::Engine engine_;
+};
+
+}  // namespace spikeforge

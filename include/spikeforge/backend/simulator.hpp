@@ -1,0 +1,78 @@
+// The user's entry point: a Simulator runs one network description on a chosen backend,
+// can be run repeatedly (continuing seamlessly), reset, and asked for what it recorded.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spikeforge/backend/backend.hpp>
+#include <spikeforge/model/network.hpp>
+#include <spikeforge/model/synapses.hpp>
+
+namespace spikeforge {
+
+class Simulator {
+public:
+  /// Validates `network` (model::validate: throws ValidationError naming the object, field and
+  /// allowed range) and builds it on options.backend (unknown name: ValidationError listing the
+  /// registered backends). The description is copied; later changes to it have no effect.
+  explicit Simulator(const model::Network& network, SimulatorOptions options = {});
+  ~Simulator();
+  Simulator(Simulator&&) noexcept;
+  Simulator& operator=(Simulator&&) noexcept;
+
+  /// Simulates `duration_ms` more (rounded to whole steps). `progress(t_ms, t_end_ms)` is called
+  /// about every 1 % of the run and at its end; returning false stops the run at that step
+  /// boundary (time() tells where). run(a) then run(b) gives exactly what run(a + b) gives.
+  void run(double duration_ms, std::function<bool(double t_ms, double t_end_ms)> progress = {});
+  /// Simulated time in ms.
+  double time() const;
+  double dt() const;
+  /// Back to t = 0 and the initial state with the same synapses (current weights kept);
+  /// recordings and spike counts cleared.
+  void reset();
+
+  const model::Network& network() const noexcept { return network_; }
+  const SimulatorOptions& options() const noexcept { return options_; }
+
+  /// Spikes of a spike probe, by probe name (e.g. "spikes(E)"), or by the name of the population
+  /// or source a spike probe records (the first such probe). Throws Error when there is none.
+  const SpikeRecord& spikes(const std::string& name) const;
+  const SpikeRecord& spikes(std::size_t probe_index) const;
+  /// State trace of a state probe, by probe name or by the probed population's name.
+  const StateRecord& state(const std::string& name) const;
+  /// Weight snapshots of a weight probe, by probe name or by the projection's name.
+  const WeightRecord& weight_snapshots(const std::string& name) const;
+
+  /// The synapses of a projection with their current weights (pre, post, weight, delay in ms),
+  /// in the backend's order; set_weights takes weights in that same order.
+  model::SynapseList weights(const std::string& projection) const;
+  void set_weights(const std::string& projection, const std::vector<double>& weights);
+
+  /// Spikes per neuron of a population since the last reset, and their total.
+  std::vector<std::uint64_t> spike_counts(const std::string& population) const;
+  std::uint64_t spike_count(const std::string& population) const;
+  /// Mean firing rate of a population (Hz) over the simulated time since the last reset.
+  double mean_rate(const std::string& population) const;
+
+  /// Synapse storage bytes per synapse of the backend.
+  double bytes_per_synapse() const;
+
+  Backend& backend() noexcept { return *backend_; }
+  const Backend& backend() const noexcept { return *backend_; }
+
+private:
+  std::size_t probe_index(const std::string& name, model::Probe::Kind kind) const;
+  std::size_t population_index(const std::string& name) const;
+  std::size_t projection_index(const std::string& name) const;
+
+  model::Network network_;
+  SimulatorOptions options_;
+  std::unique_ptr<Backend> backend_;
+};
+
+}  // namespace spikeforge

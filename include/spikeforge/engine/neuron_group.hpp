@@ -1,0 +1,55 @@
+// A population's neurons behind one small virtual interface, so the engine steps any model with
+// one indirect call per population and step while the per-neuron loop stays inlined in the kernel.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include <spikeforge/neurons/kernel_support.hpp>
+
+namespace spikeforge::engine {
+
+class NeuronGroup {
+public:
+  virtual ~NeuronGroup() = default;
+  virtual std::string_view model() const noexcept = 0;
+  virtual std::size_t size() const noexcept = 0;
+  /// State variable by name (throws Error for a name the model does not have).
+  virtual std::span<double> state(std::string_view name) = 0;
+  virtual std::span<const std::string_view> state_names() const noexcept = 0;
+  virtual void clear_refractory() noexcept = 0;
+  /// One step of every neuron; see neurons::LifCurrExpKernel::step for the arguments.
+  virtual std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext,
+                           std::uint32_t* spiked) noexcept = 0;
+};
+
+template <class Kernel>
+class KernelGroup final : public NeuronGroup {
+public:
+  KernelGroup(const neurons::ParameterSet& p, double dt) : kernel_(p, dt) {}
+  std::string_view model() const noexcept override { return Kernel::model_name; }
+  std::size_t size() const noexcept override { return kernel_.size(); }
+  std::span<double> state(std::string_view name) override { return kernel_.state(name); }
+  std::span<const std::string_view> state_names() const noexcept override { return Kernel::state_names; }
+  void clear_refractory() noexcept override { kernel_.clear_refractory(); }
+  std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext,
+                   std::uint32_t* spiked) noexcept override {
+    return kernel_.step(in_exc, in_inh, i_ext, spiked);
+  }
+  Kernel& kernel() noexcept { return kernel_; }
+
+private:
+  Kernel kernel_;
+};
+
+/// The parameter names the kernel of `model` needs; empty for an unknown model.
+std::span<const std::string_view> kernel_parameter_names(std::string_view model);
+
+/// A group running `model` ("lif_curr_exp", "lif_cond_exp", "lif_delta", "lif_adaptive_threshold",
+/// "izhikevich") with per-neuron parameters `p`; throws Error for an unknown model.
+std::unique_ptr<NeuronGroup> make_neuron_group(std::string_view model, const neurons::ParameterSet& p, double dt);
+
+}  // namespace spikeforge::engine

@@ -1,0 +1,83 @@
+// Static synapses of one projection in compressed sparse rows by presynaptic neuron: a 32-bit
+// target index and a 32-bit float weight per synapse, rows grouped by delay so that delivery
+// writes straight into the delay slot it belongs to (heterogeneous delays cost no sorting).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace spikeforge::engine {
+
+/// Layout: row `pre` is the synapse range [row_begin_[pre], row_begin_[pre + 1]) when every
+/// synapse has the same delay; otherwise rows point into delay segments (seg_end_, seg_delay_),
+/// each a contiguous synapse range of one delay. Within a segment, synapses are sorted by target
+/// (ties keep their input order), so a thread owning a target range can find its part of a row by
+/// binary search. A projection whose weights are all equal stores that weight once (no per-synapse
+/// weight array) until set_weights() makes them differ.
+class SynapseStore {
+public:
+  SynapseStore() = default;
+  /// Synapse k connects pre[k] -> post[k] with weight[k] and delay_steps[k] (>= 1).
+  /// Throws Error for an index out of range, a delay of 0 steps or mismatched lengths.
+  SynapseStore(std::uint32_t n_pre, std::uint32_t n_post, std::span<const std::uint32_t> pre,
+               std::span<const std::uint32_t> post, std::span<const double> weight,
+               std::span<const std::uint32_t> delay_steps);
+
+  std::size_t size() const noexcept { return target_.size(); }
+  std::uint32_t pre_size() const noexcept { return n_pre_; }
+  std::uint32_t post_size() const noexcept { return n_post_; }
+  std::uint32_t max_delay() const noexcept { return max_delay_; }
+  bool shared_weight() const noexcept { return weight_.empty(); }
+
+  /// Adds scale * weight of every synapse of row `pre` into slot_for_delay(delay)[target].
+  /// slot_for_delay(d) returns the accumulator array of the post population that receives input
+  /// delivered with delay d.
+  template <class SlotFor>
+  void deliver(std::uint32_t pre, double scale, SlotFor&& slot_for_delay) const {
+    if (segmented()) {
+      for (std::uint32_t s = row_begin_[pre]; s < row_begin_[pre + 1]; ++s) {
+        const std::uint32_t begin = s == 0 ? 0 : seg_end_[s - 1];
+        add_range(begin, seg_end_[s], scale, slot_for_delay(seg_delay_[s]));
+      }
+    } else {
+      add_range(row_begin_[pre], row_begin_[pre + 1], scale, slot_for_delay(uniform_delay_));
+    }
+  }
+
+  /// The synapses in storage order: pre, post, weight, delay in steps.
+  void list(std::vector<std::uint32_t>& pre, std::vector<std::uint32_t>& post, std::vector<double>& weight,
+            std::vector<std::uint32_t>& delay_steps) const;
+  /// Weights in storage order (the order of list()).
+  std::vector<double> weights() const;
+  /// Replaces the weights, given in storage order; throws Error for a wrong length.
+  void set_weights(std::span<const double> weights);
+
+  /// Every byte this store owns (targets, weights, row and segment indices) divided by size().
+  double bytes_per_synapse() const noexcept;
+  std::size_t bytes() const noexcept;
+
+private:
+  bool segmented() const noexcept { return !seg_end_.empty(); }
+  void add_range(std::uint32_t begin, std::uint32_t end, double scale, double* __restrict slot) const {
+    const std::uint32_t* __restrict target = target_.data();
+    if (weight_.empty()) {
+      const double w = static_cast<double>(shared_weight_) * scale;
+      for (std::uint32_t k = begin; k < end; ++k) slot[target[k]] += w;
+    } else {
+      const float* __restrict weight = weight_.data();
+      for (std::uint32_t k = begin; k < end; ++k) slot[target[k]] += static_cast<double>(weight[k]) * scale;
+    }
+  }
+
+  std::uint32_t n_pre_ = 0, n_post_ = 0, max_delay_ = 1, uniform_delay_ = 1;
+  std::vector<std::uint32_t> row_begin_;   // n_pre + 1 entries: synapse (or segment) offsets
+  std::vector<std::uint32_t> seg_end_;     // per delay segment: one past its last synapse
+  std::vector<std::uint16_t> seg_delay_;   // per delay segment: its delay in steps
+  std::vector<std::uint32_t> target_;
+  std::vector<float> weight_;              // empty: every synapse has shared_weight_
+  float shared_weight_ = 0.0f;
+};
+
+}  // namespace spikeforge::engine

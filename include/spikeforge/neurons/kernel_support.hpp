@@ -1,0 +1,59 @@
+// Pieces every neuron kernel shares: the per-neuron parameter table a kernel is built from, the
+// exact-propagator coefficients of linear LIF dynamics, and branch-free spike compaction.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <spikeforge/core/error.hpp>
+
+namespace spikeforge::neurons {
+
+/// Per-neuron values of every model parameter, by name (units as in model/neuron_models.hpp).
+/// All vectors hold one value per neuron; the kernels derive their coefficients from them once.
+using ParameterSet = std::map<std::string, std::vector<double>, std::less<>>;
+
+/// The values of parameter `name`; throws Error when it is missing or not one per neuron.
+inline const std::vector<double>& parameter(const ParameterSet& p, std::string_view model, std::string_view name,
+                                            std::size_t n) {
+  const auto it = p.find(name);
+  if (it == p.end()) {
+    throw Error(std::string(model) + " kernel: parameter '" + std::string(name) + "' not given");
+  }
+  if (it->second.size() != n) {
+    throw Error(std::string(model) + " kernel: parameter '" + std::string(name) + "' has " +
+                std::to_string(it->second.size()) + " values for " + std::to_string(n) + " neurons");
+  }
+  return it->second;
+}
+
+/// Number of neurons a parameter set describes (the length of its first entry).
+inline std::size_t neuron_count(const ParameterSet& p) { return p.empty() ? 0 : p.begin()->second.size(); }
+
+/// Conversion factor: nA * ms / pF = 1 V = 1000 mV (and nA / nS = 1000 mV).
+inline constexpr double kMilliVoltPerNanoAmpMsPerPicoFarad = 1000.0;
+
+/// (1 - exp(-h (1/tau_a - 1/tau_b))) / (1/tau_a - 1/tau_b) computed without cancellation; tends to
+/// h when the two time constants coincide (the singular case of the propagator).
+inline double propagator_kernel(double h, double tau_a, double tau_b) noexcept {
+  const double rate = 1.0 / tau_a - 1.0 / tau_b;
+  if (std::abs(rate * h) < 1e-12) return h;
+  return -std::expm1(-h * rate) / rate;
+}
+
+/// Exact coefficient of a synaptic current i (nA, decaying with tau_syn) at the start of a step in
+/// v (mV) at its end, for a membrane with tau_m and cm:
+/// (1000/cm) * tau_s tau_m / (tau_m - tau_s) * (exp(-h/tau_m) - exp(-h/tau_s)).
+inline double current_to_voltage_propagator(double h, double tau_m, double tau_syn, double cm) noexcept {
+  return kMilliVoltPerNanoAmpMsPerPicoFarad / cm * std::exp(-h / tau_m) * propagator_kernel(h, tau_syn, tau_m);
+}
+
+/// Refractory period in whole steps (rounded to nearest).
+inline double refractory_steps(double tau_refrac, double dt) noexcept { return std::nearbyint(tau_refrac / dt); }
+
+}  // namespace spikeforge::neurons

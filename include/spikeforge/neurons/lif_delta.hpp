@@ -1,0 +1,89 @@
+// Leaky integrate-and-fire neuron with delta synapses ("lif_delta"): each input spike makes v
+// jump by its weight (mV). The Brunel (2000) balanced network uses it.
+//
+// Dynamics (mV, nA, pF, ms): tau_m dv/dt = v_rest - v + 1000 tau_m/cm (i_offset + i_ext), plus jumps.
+// Integration: exact propagator, v' = v_rest + (v - v_rest) P22 + I P20 with P22 = exp(-dt/tau_m),
+// P20 = 1000 tau_m/cm (1 - P22); then the step's arriving jumps are added and the threshold is
+// checked, so a jump that crosses v_thresh spikes in the step it arrives (as NEST's iaf_psc_delta).
+// Refractoriness: v held at v_reset for round(tau_refrac/dt) steps; jumps arriving meanwhile are
+// discarded. Precision: double.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <spikeforge/neurons/kernel_support.hpp>
+
+namespace spikeforge::neurons {
+
+class LifDelta {
+public:
+  static constexpr std::string_view model_name = "lif_delta";
+  static constexpr std::array<std::string_view, 7> parameter_names{"cm",      "tau_m",    "tau_refrac", "v_rest",
+                                                                   "v_reset", "v_thresh", "i_offset"};
+  static constexpr std::array<std::string_view, 1> state_names{"v"};
+
+  LifDelta(const ParameterSet& p, double dt) {
+    const std::size_t n = neuron_count(p);
+    auto get = [&](std::string_view name) -> const std::vector<double>& { return parameter(p, model_name, name, n); };
+    const auto &cm = get("cm"), &tau_m = get("tau_m"), &tau_ref = get("tau_refrac");
+    v_rest_ = get("v_rest");
+    v_reset_ = get("v_reset");
+    v_thresh_ = get("v_thresh");
+    i_offset_ = get("i_offset");
+    p22_.resize(n); p20_.resize(n); ref_steps_.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      p22_[k] = std::exp(-dt / tau_m[k]);
+      p20_[k] = kMilliVoltPerNanoAmpMsPerPicoFarad * tau_m[k] / cm[k] * -std::expm1(-dt / tau_m[k]);
+      ref_steps_[k] = refractory_steps(tau_ref[k], dt);
+    }
+    v_ = v_rest_;
+    refrac_.assign(n, 0.0);
+  }
+
+  std::size_t size() const noexcept { return v_.size(); }
+
+  std::span<double> state(std::string_view name) {
+    if (name == "v") return v_;
+    throw Error(std::string(model_name) + " kernel: no state variable '" + std::string(name) + "'");
+  }
+  void clear_refractory() noexcept { refrac_.assign(refrac_.size(), 0.0); }
+
+  /// One step; in_exc/in_inh are voltage jumps in mV, i_ext in nA (or nullptr).
+  std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+    return i_ext ? step_impl<true>(in_exc, in_inh, i_ext, spiked) : step_impl<false>(in_exc, in_inh, i_ext, spiked);
+  }
+
+private:
+  template <bool Ext>
+  std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
+                        const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
+    const std::size_t n = size();
+    double* __restrict v = v_.data();
+    double* __restrict r = refrac_.data();
+    std::size_t count = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      double current = i_offset_[k];
+      if constexpr (Ext) current += i_ext[k];
+      const double v_free = v_rest_[k] + (v[k] - v_rest_[k]) * p22_[k] + current * p20_[k] + in_exc[k] + in_inh[k];
+      const bool refractory = r[k] > 0.0;
+      const double v_new = refractory ? v[k] : v_free;
+      const bool spike = v_new >= v_thresh_[k];
+      v[k] = spike ? v_reset_[k] : v_new;
+      r[k] = spike ? ref_steps_[k] : std::max(r[k] - 1.0, 0.0);
+      spiked[count] = static_cast<std::uint32_t>(k);
+      count += spike ? 1 : 0;
+    }
+    return count;
+  }
+
+  std::vector<double> v_, refrac_;
+  std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, p22_, p20_, ref_steps_;
+};
+
+}  // namespace spikeforge::neurons

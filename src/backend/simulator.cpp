@@ -1,0 +1,130 @@
+#include <spikeforge/backend/simulator.hpp>
+#include <spikeforge/core/error.hpp>
+#include <spikeforge/core/log.hpp>
+#include <spikeforge/model/validate.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace spikeforge {
+
+Simulator::Simulator(const model::Network& network, SimulatorOptions options)
+    : network_(network), options_(std::move(options)) {
+  if (options_.threads < 1) {
+    throw ValidationError("simulator options", "threads", std::to_string(options_.threads) + ": must be >= 1");
+  }
+  model::validate(network_);
+  const auto t0 = std::chrono::steady_clock::now();
+  backend_ = make_backend(network_, options_);
+  logger().debug("simulator: backend '{}' built in {:.3f} s", options_.backend,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+Simulator::~Simulator() = default;
+Simulator::Simulator(Simulator&&) noexcept = default;
+Simulator& Simulator::operator=(Simulator&&) noexcept = default;
+
+void Simulator::run(double duration_ms, std::function<bool(double, double)> progress) {
+  if (!(duration_ms >= 0.0) || !std::isfinite(duration_ms)) {
+    throw ValidationError("simulator run", "duration", std::to_string(duration_ms) + " ms: must be finite and >= 0 ms");
+  }
+  const double dt = backend_->dt();
+  const auto total = static_cast<std::uint64_t>(std::llround(duration_ms / dt));
+  const std::uint64_t first = backend_->steps();
+  const double t_end = static_cast<double>(first + total) * dt;
+  // Report about every 1 % of the run: often enough for a progress bar or Ctrl-C, rare enough to cost nothing.
+  const std::uint64_t chunk = progress ? std::max<std::uint64_t>(1, total / 100) : std::max<std::uint64_t>(total, 1);
+  logger().debug("simulator: run {} steps from t = {} ms", total, static_cast<double>(first) * dt);
+  std::uint64_t done = 0;
+  while (done < total) {
+    const std::uint64_t n = std::min(chunk, total - done);
+    backend_->run_steps(n);
+    done += n;
+    if (progress && !progress(time(), t_end)) {
+      logger().debug("simulator: run stopped by the progress callback at t = {} ms", time());
+      return;
+    }
+  }
+  if (progress && total == 0) progress(time(), t_end);
+}
+
+double Simulator::time() const { return static_cast<double>(backend_->steps()) * backend_->dt(); }
+double Simulator::dt() const { return backend_->dt(); }
+void Simulator::reset() { backend_->reset(); }
+
+std::size_t Simulator::probe_index(const std::string& name, model::Probe::Kind kind) const {
+  const auto& probes = network_.probes;
+  for (std::size_t q = 0; q < probes.size(); ++q) {
+    if (probes[q].kind == kind && probes[q].name == name) return q;
+  }
+  for (std::size_t q = 0; q < probes.size(); ++q) {
+    if (probes[q].kind == kind && probes[q].target == name) return q;
+  }
+  const char* what = kind == model::Probe::Kind::Spikes ? "spike" : kind == model::Probe::Kind::State ? "state" : "weight";
+  throw Error(std::string("simulator: no ") + what + " probe named '" + name + "' or recording '" + name + "'");
+}
+
+std::size_t Simulator::population_index(const std::string& name) const {
+  for (std::size_t p = 0; p < network_.populations.size(); ++p) {
+    if (network_.populations[p].name == name) return p;
+  }
+  throw Error("simulator: no population '" + name + "'");
+}
+
+std::size_t Simulator::projection_index(const std::string& name) const {
+  for (std::size_t j = 0; j < network_.projections.size(); ++j) {
+    if (network_.projections[j].name == name) return j;
+  }
+  throw Error("simulator: no projection '" + name + "'");
+}
+
+const SpikeRecord& Simulator::spikes(const std::string& name) const {
+  return backend_->spike_record(probe_index(name, model::Probe::Kind::Spikes));
+}
+const SpikeRecord& Simulator::spikes(std::size_t probe) const {
+  if (probe >= network_.probes.size() || network_.probes[probe].kind != model::Probe::Kind::Spikes) {
+    throw Error("simulator: probe " + std::to_string(probe) + " is not a spike probe");
+  }
+  return backend_->spike_record(probe);
+}
+const StateRecord& Simulator::state(const std::string& name) const {
+  return backend_->state_record(probe_index(name, model::Probe::Kind::State));
+}
+const WeightRecord& Simulator::weight_snapshots(const std::string& name) const {
+  return backend_->weight_record(probe_index(name, model::Probe::Kind::Weights));
+}
+
+model::SynapseList Simulator::weights(const std::string& projection) const {
+  return backend_->synapses(projection_index(projection));
+}
+
+void Simulator::set_weights(const std::string& projection, const std::vector<double>& weights) {
+  const std::size_t j = projection_index(projection);
+  for (std::size_t k = 0; k < weights.size(); ++k) {
+    if (!std::isfinite(weights[k])) {
+      throw ValidationError("projection '" + projection + "'", "weight[" + std::to_string(k) + "]", "must be finite");
+    }
+  }
+  backend_->set_weights(j, weights);
+}
+
+std::vector<std::uint64_t> Simulator::spike_counts(const std::string& population) const {
+  return backend_->spike_counts(population_index(population));
+}
+
+std::uint64_t Simulator::spike_count(const std::string& population) const {
+  const auto counts = spike_counts(population);
+  return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+}
+
+double Simulator::mean_rate(const std::string& population) const {
+  const std::size_t p = population_index(population);
+  const double seconds = time() * 1e-3;
+  const double n = network_.populations[p].size;
+  return seconds > 0.0 && n > 0 ? static_cast<double>(spike_count(population)) / (n * seconds) : 0.0;
+}
+
+double Simulator::bytes_per_synapse() const { return backend_->bytes_per_synapse(); }
+
+}  // namespace spikeforge
