@@ -1,21 +1,17 @@
 // Number formatting shared by the model layer's error messages (private to src/model).
 #pragma once
 
-#include <cstdio>
-#include <cstdlib>
+#include <charconv>
 #include <string>
 
 namespace spikeforge::model::detail {
 
 /// Shortest decimal form that reads back to the same double, so messages show "0.1", not
-/// "0.10000000000000001".
+/// "0.10000000000000001", and "20", not "2e+01".
 inline std::string number(double x) {
-  char buf[40];
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, x);
-    if (std::strtod(buf, nullptr) == x) return buf;
-  }
-  return buf;
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
 }
 
 }  // namespace spikeforge::model::detail
