@@ -2,6 +2,7 @@
 // A FIFO absorbs received bytes while the core holds a frame, since a UART cannot pause the host.
 module sf_core_uart #(
   parameter N   = 256,
+  parameter NA  = 256,
   parameter DIV = 24
 ) (
   input  wire clk,
@@ -25,7 +26,7 @@ module sf_core_uart #(
     .in_data(rx_data), .in_valid(rx_valid), .in_ready(fifo_in_ready),
     .out_data(fifo_data), .out_valid(fifo_valid), .out_ready(core_in_ready));
 
-  sf_core #(.N(N)) u_core (
+  sf_core #(.N(N), .NA(NA)) u_core (
     .clk(clk), .rst(rst),
     .in_data(fifo_data), .in_valid(fifo_valid), .in_ready(core_in_ready),
     .out_data(out_data), .out_valid(out_valid), .out_ready(uart_ready));

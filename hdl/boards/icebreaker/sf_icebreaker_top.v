@@ -2,6 +2,7 @@
 // at 1 Mbaud on the FTDI UART. Red LED blinks on received bytes, green on transmitted bytes.
 module sf_icebreaker_top #(
   parameter N   = 256,
+  parameter NA  = 256,
   parameter DIV = 24,          // 24 MHz / 24 = 1 Mbaud
   parameter LED_BITS = 19      // LED pulse stretch: 2^19 clocks = 22 ms at 24 MHz
 ) (
@@ -40,7 +41,7 @@ module sf_icebreaker_top #(
   end
 
   wire rx_activity, tx_activity;
-  sf_core_uart #(.N(N), .DIV(DIV)) u_core_uart (
+  sf_core_uart #(.N(N), .NA(NA), .DIV(DIV)) u_core_uart (
     .clk(clk), .rst(rst), .rx(uart_rx), .tx(uart_tx),
     .rx_activity(rx_activity), .tx_activity(tx_activity));
 
