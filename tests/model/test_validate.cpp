@@ -170,14 +170,14 @@ TEST(Validate, DuplicateNames) {
 }
 
 TEST(Validate, UnknownPreOrPost) {
-  expect_invalid([](Network& n) { named(n.projections, "EE").pre = "X"; }, "projection 'EE'", "pre",
+  expect_invalid([](Network& n) { named(n.projections, "EE").pre = std::string("X"); }, "projection 'EE'", "pre",
                  {"'X'", "must name a population or spike source"});
-  expect_invalid([](Network& n) { named(n.projections, "EE").post = "X"; }, "projection 'EE'", "post",
+  expect_invalid([](Network& n) { named(n.projections, "EE").post = std::string("X"); }, "projection 'EE'", "post",
                  {"'X'", "must name a population"});
 }
 
 TEST(Validate, PostMustNotBeASpikeSource) {
-  expect_invalid([](Network& n) { named(n.projections, "EE").post = "P"; }, "projection 'EE'", "post",
+  expect_invalid([](Network& n) { named(n.projections, "EE").post = std::string("P"); }, "projection 'EE'", "post",
                  {"'P' is a spike source", "must name a population"});
 }
 
