@@ -40,9 +40,10 @@ std::vector<NeuronModelInfo> make_table() {
 
   t.push_back({"lif_curr_exp",
                "leaky integrate-and-fire, current-based synapses with exponentially decaying current",
-               "exact propagator integration (Rotter & Diesmann 1999): the linear system of v and the two "
-               "synaptic currents is advanced by its exact matrix exponential over dt; input spikes add "
-               "their weight to the synaptic current at the start of the step",
+               "exact propagator (Rotter & Diesmann 1999): v and the two synaptic currents are advanced "
+               "exactly over dt from the step's start values; then the step's arriving weights are added "
+               "to the currents, acting from the next step; v held at v_reset for round(tau_refrac/dt) "
+               "steps after a spike (neurons/lif_curr_exp.hpp)",
                lif_parameters(true),
                {{"v", "mV", from_parameter("v_rest"), "membrane potential"},
                 {"i_syn_exc", "nA", value(0.0), "excitatory synaptic current"},
@@ -60,7 +61,8 @@ std::vector<NeuronModelInfo> make_table() {
                  "leaky integrate-and-fire, conductance-based synapses with exponentially decaying conductance",
                  "exponential Euler: the conductances decay exactly (factor exp(-dt/tau_syn)); v relaxes "
                  "exactly towards the step's effective reversal potential with the step's total "
-                 "conductance, both taken at the start of the step",
+                 "conductance, both taken at the start of the step; arriving weights are added to the "
+                 "conductances after v is advanced (neurons/lif_cond_exp.hpp)",
                  std::move(p),
                  {{"v", "mV", from_parameter("v_rest"), "membrane potential"},
                   {"g_exc", "nS", value(0.0), "excitatory synaptic conductance"},
@@ -73,8 +75,10 @@ std::vector<NeuronModelInfo> make_table() {
 
   t.push_back({"lif_delta",
                "leaky integrate-and-fire with delta synapses: each input spike makes v jump by its weight",
-               "exact propagator: v relaxes exactly towards v_rest + i_offset*tau_m/cm over dt, then the "
-               "step's input jumps are added; jumps arriving during the refractory period are discarded",
+               "exact propagator: v relaxes exactly towards v_rest + 1000 i_offset tau_m/cm (mV) over dt, then the "
+               "step's input jumps are added and the threshold checked, so a crossing jump spikes in the "
+               "step it arrives; jumps arriving during the refractory period are discarded "
+               "(neurons/lif_delta.hpp)",
                lif_parameters(false),
                {{"v", "mV", from_parameter("v_rest"), "membrane potential"}},
                {{"v_reset", "v_thresh"}},
@@ -90,7 +94,7 @@ std::vector<NeuronModelInfo> make_table() {
                  "lif_curr_exp whose threshold v_thresh + theta rises by theta_plus at each spike and "
                  "decays back with tau_theta",
                  "as lif_curr_exp for v and the synaptic currents; theta decays exactly (factor "
-                 "exp(-dt/tau_theta)) and jumps by theta_plus when the neuron spikes",
+                 "exp(-dt/tau_theta)) and jumps by theta_plus when the neuron spikes (neurons/lif_curr_exp.hpp)",
                  std::move(p),
                  {{"v", "mV", from_parameter("v_rest"), "membrane potential"},
                   {"i_syn_exc", "nA", value(0.0), "excitatory synaptic current"},
@@ -106,7 +110,8 @@ std::vector<NeuronModelInfo> make_table() {
                "Izhikevich (2003) quadratic model: dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u); "
                "at v >= v_peak: v = c, u += d",
                "as in the 2003 paper: v advanced by two forward-Euler half steps of dt/2, then u by one "
-               "forward-Euler step of dt with the new v; input spikes jump v by their weight",
+               "forward-Euler step of dt with the new v (cut off at v_peak); the step's input jumps v by "
+               "its weight before the threshold check; no refractory period (neurons/izhikevich.hpp)",
                {{"a", "1/ms", 0.02, Range::positive(), "time scale of the recovery variable u"},
                 {"b", "", 0.2, Range::any(), "sensitivity of u to v"},
                 {"c", "mV", -65.0, Range::any(), "potential after a spike"},
