@@ -19,8 +19,13 @@ def run(cmd, log_path):
     with open(log_path, "w") as log:
         proc = subprocess.run([str(c) for c in cmd], stdout=log, stderr=subprocess.STDOUT)
     if proc.returncode != 0:
-        tail = Path(log_path).read_text(errors="replace").splitlines()[-40:]
-        print("\n".join(tail))
+        lines = Path(log_path).read_text(errors="replace").splitlines()
+        # A design that does not fit dies in the placer; the utilisation it printed before
+        # says by how much.
+        util = [l for l in lines if re.search(r"ICESTORM_(LC|RAM|SPRAM|DSP):", l)]
+        print("\n".join(lines[-40:]))
+        if util:
+            print("\nutilisation reported before the failure:\n" + "\n".join(util[:4]))
         sys.exit(f"FAILED: {cmd[0]} exited with {proc.returncode}; full log in {log_path}")
 
 

@@ -45,14 +45,23 @@ module sf_icebreaker_top #(
     .clk(clk), .rst(rst), .rx(uart_rx), .tx(uart_tx),
     .rx_activity(rx_activity), .tx_activity(tx_activity));
 
-  reg [LED_BITS-1:0] red_q = {LED_BITS{1'b0}};
-  reg [LED_BITS-1:0] green_q = {LED_BITS{1'b0}};
+  // One shared period counter instead of a stretch counter per LED: an LED is lit for the
+  // whole period that follows a period with activity, which costs a few flip-flops per LED.
+  reg [LED_BITS-1:0] led_period_q = {LED_BITS{1'b0}};
+  reg                red_seen_q = 1'b0, green_seen_q = 1'b0;
+  reg                red_on_q = 1'b0, green_on_q = 1'b0;
   always @(posedge clk) begin
-    if (rx_activity) red_q <= {LED_BITS{1'b1}};
-    else if (red_q != {LED_BITS{1'b0}}) red_q <= red_q - 1'b1;
-    if (tx_activity) green_q <= {LED_BITS{1'b1}};
-    else if (green_q != {LED_BITS{1'b0}}) green_q <= green_q - 1'b1;
+    led_period_q <= led_period_q + 1'b1;
+    if (led_period_q == {LED_BITS{1'b0}}) begin
+      red_on_q     <= red_seen_q || rx_activity;
+      green_on_q   <= green_seen_q || tx_activity;
+      red_seen_q   <= 1'b0;
+      green_seen_q <= 1'b0;
+    end else begin
+      if (rx_activity) red_seen_q <= 1'b1;
+      if (tx_activity) green_seen_q <= 1'b1;
+    end
   end
-  assign led_red_n   = !(red_q != {LED_BITS{1'b0}});
-  assign led_green_n = !(green_q != {LED_BITS{1'b0}});
+  assign led_red_n   = !red_on_q;
+  assign led_green_n = !green_on_q;
 endmodule

@@ -14,40 +14,40 @@ module sf_byte_fifo #(
   input  wire       out_ready
 );
   localparam integer DEPTH = 1 << ADDR_BITS;
-  localparam [ADDR_BITS:0] FULL = DEPTH[ADDR_BITS:0];
 
-  reg [7:0]           mem [0:DEPTH-1];
-  reg [7:0]           rd_data_q;
-  reg [ADDR_BITS-1:0] wptr_q, rptr_q;
-  reg [ADDR_BITS:0]   count_q;
-  reg                 valid_q;
+  reg [7:0]         mem [0:DEPTH-1];
+  reg [7:0]         rd_data_q;
+  // Pointers one bit wider than the address: equal means empty, differing only in the top
+  // bit means full, so no separate count register is needed.
+  reg [ADDR_BITS:0] wptr_q, rptr_q;
+  reg               valid_q;
 
-  wire push = in_valid && (count_q != FULL);
-  wire pop  = out_ready && valid_q;
+  wire empty = wptr_q == rptr_q;
+  wire full  = (wptr_q[ADDR_BITS] != rptr_q[ADDR_BITS]) &&
+               (wptr_q[ADDR_BITS-1:0] == rptr_q[ADDR_BITS-1:0]);
+  wire push  = in_valid && !full;
+  wire pop   = out_ready && valid_q;
 
   // The registered read shows mem[rptr] one clock late, so the head is valid only when the
   // read pointer did not move and the entry was already written in the previous clock.
   always @(posedge clk) begin
-    if (push) mem[wptr_q] <= in_data;
-    rd_data_q <= mem[rptr_q];
+    if (push) mem[wptr_q[ADDR_BITS-1:0]] <= in_data;
+    rd_data_q <= mem[rptr_q[ADDR_BITS-1:0]];
   end
 
   always @(posedge clk) begin
     if (rst) begin
-      wptr_q  <= {ADDR_BITS{1'b0}};
-      rptr_q  <= {ADDR_BITS{1'b0}};
-      count_q <= {(ADDR_BITS + 1){1'b0}};
+      wptr_q  <= {(ADDR_BITS + 1){1'b0}};
+      rptr_q  <= {(ADDR_BITS + 1){1'b0}};
       valid_q <= 1'b0;
     end else begin
       if (push) wptr_q <= wptr_q + 1'b1;
       if (pop)  rptr_q <= rptr_q + 1'b1;
-      if (push && !pop)      count_q <= count_q + 1'b1;
-      else if (pop && !push) count_q <= count_q - 1'b1;
-      valid_q <= (count_q != {(ADDR_BITS + 1){1'b0}}) && !pop;
+      valid_q <= !empty && !pop;
     end
   end
 
-  assign in_ready  = count_q != FULL;
+  assign in_ready  = !full;
   assign out_data  = rd_data_q;
   assign out_valid = valid_q;
 endmodule

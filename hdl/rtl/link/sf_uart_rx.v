@@ -14,10 +14,11 @@ module sf_uart_rx #(
   // short puts the sample exactly DIV/2 clocks after the edge, in line time.
   localparam integer HALF_COUNT = DIV / 2 - 1;
   localparam integer FULL_COUNT = DIV - 1;
+  localparam integer CW = (DIV > 2) ? $clog2(DIV) : 1;  // bit-period counter width
 
   reg        sync1_q, sync2_q;
   reg [1:0]  state_q;
-  reg [15:0] count_q;
+  reg [CW-1:0] count_q;
   reg [2:0]  bit_q;
   reg [7:0]  shift_q;
   reg [7:0]  data_q;
@@ -37,7 +38,7 @@ module sf_uart_rx #(
   always @(posedge clk) begin
     if (rst) begin
       state_q     <= S_IDLE;
-      count_q     <= 16'd0;
+      count_q     <= {CW{1'b0}};
       bit_q       <= 3'd0;
       shift_q     <= 8'd0;
       data_q      <= 8'd0;
@@ -51,33 +52,33 @@ module sf_uart_rx #(
             if (sync2_q) wait_high_q <= 1'b0;
           end else if (!sync2_q) begin
             state_q <= S_START;
-            count_q <= HALF_COUNT[15:0];
+            count_q <= HALF_COUNT[CW-1:0];
           end
         end
         S_START: begin
-          if (count_q != 16'd0) begin
-            count_q <= count_q - 16'd1;
+          if (count_q != {CW{1'b0}}) begin
+            count_q <= count_q - {{(CW-1){1'b0}}, 1'b1};
           end else if (!sync2_q) begin
             state_q <= S_DATA;
-            count_q <= FULL_COUNT[15:0];
+            count_q <= FULL_COUNT[CW-1:0];
             bit_q   <= 3'd0;
           end else begin
             state_q <= S_IDLE;  // a glitch shorter than half a bit is not a start bit
           end
         end
         S_DATA: begin
-          if (count_q != 16'd0) begin
-            count_q <= count_q - 16'd1;
+          if (count_q != {CW{1'b0}}) begin
+            count_q <= count_q - {{(CW-1){1'b0}}, 1'b1};
           end else begin
             shift_q <= {sync2_q, shift_q[7:1]};
-            count_q <= FULL_COUNT[15:0];
+            count_q <= FULL_COUNT[CW-1:0];
             if (bit_q == 3'd7) state_q <= S_STOP;
             bit_q <= bit_q + 3'd1;
           end
         end
         S_STOP: begin
-          if (count_q != 16'd0) begin
-            count_q <= count_q - 16'd1;
+          if (count_q != {CW{1'b0}}) begin
+            count_q <= count_q - {{(CW-1){1'b0}}, 1'b1};
           end else begin
             state_q <= S_IDLE;
             if (sync2_q) begin
