@@ -285,7 +285,7 @@ def main(argv=None) -> int:
                     help="simulated time per run for every network (default: per network)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out-dir", default=str(REPO_ROOT / "build" / "peers" / "compare"))
+    ap.add_argument("--out-dir", default=str(REPO_ROOT / "build" / "peers-work" / "compare"))
     ap.add_argument("--quick", action="store_true", help="short runs: a smoke test, not a measurement")
     ap.add_argument("--netbench", default=str(REPO_ROOT / "build" / "release" / "benchmarks"
                                               / "spikeforge_netbench"))

@@ -119,11 +119,15 @@ def _build_brunel(b2, s: specs.BrunelSpec, seed: int):
         dxpre/dt = -xpre/({st.tau_plus_ms}*ms) : 1 (event-driven)
         dxpost/dt = -xpost/({st.tau_minus_ms}*ms) : 1 (event-driven)
         """
-        # Weight changes before the spike is transmitted, as in NEST's stdp_synapse.
-        on_pre = (f"w = clip(w - {a_minus}*mV*xpost, 0*mV, {st.w_max_mv}*mV)\n"
-                  "xpre += 1\n" + jump.format(w="w"))
+        # Pairing as NEST's stdp_synapse, where the whole delay is dendritic: the synapse sees a
+        # presynaptic spike at t_pre and a postsynaptic one at t_post + D. So plasticity runs in
+        # its own pathway without delay, transmission arrives after D, the post pathway after D.
+        on_pre = {"plast": (f"w = clip(w - {a_minus}*mV*xpost, 0*mV, {st.w_max_mv}*mV)\n"
+                            "xpre += 1"),
+                  "transmit": jump.format(w="w")}
         on_post = f"xpost += 1\nw = clip(w + {a_plus}*mV*xpre, 0*mV, {st.w_max_mv}*mV)"
-        Cee = b2.Synapses(Pe, Pe, model=model, on_pre=on_pre, on_post=on_post, delay=delay)
+        Cee = b2.Synapses(Pe, Pe, model=model, on_pre=on_pre, on_post=on_post,
+                          delay={"plast": 0 * u.ms, "transmit": delay, "post": delay})
     Cee.connect(i=pre, j=post)
     if s.stdp is not None:
         Cee.w = J * u.mV
@@ -162,7 +166,7 @@ def run(network: str, duration_ms: float | None = None, threads: int = 1, seed: 
         duration_ms = specs.DEFAULT_DURATION_MS[network]
     if device == "cpp_standalone":
         if build_dir is None:
-            build_dir = REPO_ROOT / "build" / "peers" / f"brian2_{network}"
+            build_dir = REPO_ROOT / "build" / "peers-work" / f"brian2_{network}"
         b2.set_device("cpp_standalone", directory=str(build_dir), build_on_run=False)
         b2.prefs.devices.cpp_standalone.openmp_threads = 0 if threads <= 1 else threads
     elif device == "runtime":
