@@ -382,8 +382,8 @@ module sf_core #(
   // Trace decay of the source pass (the deliberately broken build rounds instead of flooring,
   // so the co-simulation test can prove that it sees a one-LSB trace difference).
 `ifdef SF_BREAK_TRACE
-  wire [16:0] pre_decay_full = {1'b0, mul_p[15:0]} + 17'd128;
-  wire [7:0]  pre_decay = pre_decay_full[16] ? 8'hFF : pre_decay_full[15:8];
+  wire [8:0]  pre_decay_full = {1'b0, mul_p[15:8]} + {8'd0, mul_p[7]};
+  wire [7:0]  pre_decay = pre_decay_full[8] ? 8'hFF : pre_decay_full[7:0];
 `else
   wire [7:0]  pre_decay = mul_p[15:8];
 `endif
