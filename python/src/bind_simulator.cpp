@@ -1,0 +1,289 @@
+// Binding of spikeforge::Simulator: runs with the GIL released and a progress callback that
+// also delivers Ctrl-C, and hands recordings and weights to NumPy without copying them.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <spikeforge/backend/simulator.hpp>
+#include <spikeforge/core/error.hpp>
+#include <spikeforge/model/neuron_models.hpp>
+
+#include "bindings.hpp"
+#include "record_store.hpp"
+
+namespace py = pybind11;
+
+namespace spikeforge::python {
+namespace {
+
+using model::Probe;
+
+/// What the Python side has taken over from one probe's engine record so far.
+struct ProbeStore {
+  RecordStore<double> times;
+  RecordStore<std::uint32_t> ids;
+  std::vector<RecordStore<double>> values;  // state probes: one per variable
+  RecordStore<double> weights;              // weight probes: snapshots x synapses
+  std::size_t columns = 0;                  // neurons (state) or synapses (weights) per row
+
+  void clear() {
+    times.clear();
+    ids.clear();
+    for (auto& v : values) v.clear();
+    weights.clear();
+  }
+};
+
+class PySimulator {
+public:
+  PySimulator(const model::Network& network, const std::string& backend, int threads, std::uint64_t seed)
+      : sim_(network, SimulatorOptions{backend, seed, threads}), stores_(network.probes.size()) {
+    for (std::size_t q = 0; q < network.probes.size(); ++q) {
+      if (network.probes[q].kind == Probe::Kind::State) {
+        stores_[q].values.resize(sim_.backend().state_record(q).variables.size());
+        stores_[q].columns = sim_.backend().state_record(q).neurons.size();
+      }
+    }
+  }
+
+  void run(double duration_ms, const py::object& progress) {
+    ensure_idle();
+    // Set while the GIL is released, so another Python thread cannot touch the engine mid-step.
+    struct Busy {
+      bool& flag;
+      explicit Busy(bool& f) : flag(f) { flag = true; }
+      ~Busy() { flag = false; }
+    } busy(running_);
+    const bool has_callback = !progress.is_none();
+    std::exception_ptr failure;
+    {
+      py::gil_scoped_release release;
+      sim_.run(duration_ms, [&](double t_ms, double t_end_ms) -> bool {
+        py::gil_scoped_acquire acquire;
+        try {
+          // Ctrl-C arrives as a flag; only here, with the GIL held, can Python raise it.
+          if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+          if (has_callback) {
+            py::object keep_going = progress(t_ms, t_end_ms);
+            if (!keep_going.is_none() && PyObject_IsTrue(keep_going.ptr()) == 0) return false;
+          }
+          return true;
+        } catch (...) {
+          failure = std::current_exception();
+          return false;
+        }
+      });
+    }
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  double time() const { return sim_.time(); }
+  double dt() const { return sim_.dt(); }
+  std::uint64_t steps() const { return sim_.backend().steps(); }
+  std::string backend_name() const { return std::string(sim_.backend().name()); }
+  int threads() const { return sim_.options().threads; }
+  std::uint64_t seed() const { return sim_.options().seed; }
+  const model::Network& network() const { return sim_.network(); }
+
+  void reset() {
+    ensure_idle();
+    sim_.reset();
+    for (auto& s : stores_) s.clear();
+  }
+
+  py::tuple spikes(const std::string& name) {
+    ensure_idle();
+    const std::size_t q = probe_index(name, Probe::Kind::Spikes);
+    auto& rec = const_cast<SpikeRecord&>(sim_.backend().spike_record(q));
+    ProbeStore& s = stores_[q];
+    s.times.append(rec.times);
+    s.ids.append(rec.ids);
+    return py::make_tuple(s.times.view(), s.ids.view());
+  }
+
+  py::dict state(const std::string& name) {
+    ensure_idle();
+    const std::size_t q = probe_index(name, Probe::Kind::State);
+    auto& rec = const_cast<StateRecord&>(sim_.backend().state_record(q));
+    ProbeStore& s = stores_[q];
+    s.times.append(rec.times);
+    py::dict values;
+    for (std::size_t v = 0; v < rec.variables.size(); ++v) {
+      s.values[v].append(rec.values[v]);
+      values[py::str(rec.variables[v])] = s.values[v].view(std::max<std::size_t>(s.columns, 1));
+    }
+    py::dict out;
+    out["times"] = s.times.view();
+    out["neurons"] = py::array_t<std::uint32_t>(static_cast<py::ssize_t>(rec.neurons.size()), rec.neurons.data());
+    out["variables"] = rec.variables;
+    out["values"] = values;
+    return out;
+  }
+
+  py::tuple weight_snapshots(const std::string& name) {
+    ensure_idle();
+    const std::size_t q = probe_index(name, Probe::Kind::Weights);
+    auto& rec = const_cast<WeightRecord&>(sim_.backend().weight_record(q));
+    ProbeStore& s = stores_[q];
+    // Snapshots are separate vectors in the engine: they are copied once into one
+    // contiguous (snapshots x synapses) block, which later snapshots extend.
+    if (!rec.weights.empty()) s.columns = rec.weights.front().size();
+    for (auto& w : rec.weights) s.weights.append_copy(w.data(), w.size());
+    rec.weights.clear();
+    s.times.append(rec.times);
+    const std::size_t cols = s.columns != 0 ? s.columns : synapse_count(network().probes[q].target);
+    if (cols == 0) {
+      return py::make_tuple(s.times.view(),
+                            py::array_t<double>(std::vector<py::ssize_t>{static_cast<py::ssize_t>(s.times.size()), 0}));
+    }
+    return py::make_tuple(s.times.view(), s.weights.view(cols));
+  }
+
+  /// pre, post, weight, delay of a projection, each array owning its buffer (no copy).
+  py::tuple synapses(const std::string& projection) {
+    ensure_idle();
+    model::SynapseList list = sim_.weights(require_projection(projection));
+    return py::make_tuple(adopt(std::move(list.pre)), adopt(std::move(list.post)), adopt(std::move(list.weight)),
+                          adopt(std::move(list.delay)));
+  }
+
+  void set_weights(const std::string& projection, const py::array_t<double, py::array::c_style>& weights) {
+    ensure_idle();
+    const std::string& name = require_projection(projection);
+    const std::string object = "projection '" + name + "'";
+    if (weights.ndim() != 1) {
+      throw ValidationError(object, "weights", "array with " + std::to_string(weights.ndim()) +
+                                                   " dimensions: must be 1-D, one weight per synapse");
+    }
+    const std::size_t n = synapse_count(name);
+    if (static_cast<std::size_t>(weights.size()) != n) {
+      throw ValidationError(object, "weights", std::to_string(weights.size()) + " values: must be " +
+                                                   std::to_string(n) + ", one per synapse");
+    }
+    const model::Projection& proj = *network().find_projection(name);
+    const model::Population* post = network().find_population(proj.post);
+    const model::NeuronModelInfo* info = post ? model::find_neuron_model(post->model) : nullptr;
+    const model::Range range = info ? info->weight_range(proj.receptor) : model::Range::any();
+    const std::string unit = info ? std::string(info->weight_unit) : std::string();
+    std::vector<double> w(weights.data(), weights.data() + weights.size());
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      if (!range.contains(w[k])) {
+        throw ValidationError(object, "weight[" + std::to_string(k) + "]",
+                              std::to_string(w[k]) + ": " + range.describe(unit) + " (" + proj.receptor + " receptor)");
+      }
+    }
+    sim_.set_weights(name, w);
+  }
+
+  py::array_t<std::uint64_t> spike_counts(const std::string& population) {
+    ensure_idle();
+    require_population(population);
+    return adopt(sim_.spike_counts(population));
+  }
+  double mean_rate(const std::string& population) {
+    ensure_idle();
+    require_population(population);
+    return sim_.mean_rate(population);
+  }
+  double bytes_per_synapse() const { return sim_.bytes_per_synapse(); }
+
+  /// Address of the engine's not yet handed-over spike-time buffer of a probe (0 when empty):
+  /// lets the tests check that handing over copies nothing.
+  std::uintptr_t pending_buffer_address(const std::string& name, const std::string& what) {
+    ensure_idle();
+    if (what == "spike_times") {
+      const auto& rec = sim_.backend().spike_record(probe_index(name, Probe::Kind::Spikes));
+      return rec.times.empty() ? 0 : reinterpret_cast<std::uintptr_t>(rec.times.data());
+    }
+    if (what == "spike_ids") {
+      const auto& rec = sim_.backend().spike_record(probe_index(name, Probe::Kind::Spikes));
+      return rec.ids.empty() ? 0 : reinterpret_cast<std::uintptr_t>(rec.ids.data());
+    }
+    const auto& rec = sim_.backend().state_record(probe_index(name, Probe::Kind::State));
+    for (std::size_t v = 0; v < rec.variables.size(); ++v) {
+      if (rec.variables[v] == what) return rec.values[v].empty() ? 0 : reinterpret_cast<std::uintptr_t>(rec.values[v].data());
+    }
+    throw py::value_error("no recorded quantity '" + what + "' in '" + name + "'");
+  }
+
+private:
+  void ensure_idle() const {
+    if (running_) throw py::value_error("simulator: run() is in progress in another thread");
+  }
+
+  std::size_t probe_index(const std::string& name, Probe::Kind kind) const {
+    const auto& probes = network().probes;
+    for (std::size_t q = 0; q < probes.size(); ++q) {
+      if (probes[q].kind == kind && probes[q].name == name) return q;
+    }
+    for (std::size_t q = 0; q < probes.size(); ++q) {
+      if (probes[q].kind == kind && probes[q].target == name) return q;
+    }
+    const char* what = kind == Probe::Kind::Spikes ? "spike" : kind == Probe::Kind::State ? "state" : "weight";
+    std::string known;
+    for (const auto& p : probes) {
+      if (p.kind != kind) continue;
+      known += (known.empty() ? "" : ", ") + p.name;
+    }
+    throw py::value_error(std::string("simulator: no ") + what + " probe named '" + name + "' or recording '" + name +
+                          "' (" + what + " probes: " + (known.empty() ? "none" : known) + ")");
+  }
+
+  const std::string& require_projection(const std::string& name) const {
+    const model::Projection* p = network().find_projection(name);
+    if (!p) throw py::value_error("simulator: no projection '" + name + "'");
+    return p->name;
+  }
+  void require_population(const std::string& name) const {
+    if (!network().find_population(name)) throw py::value_error("simulator: no population '" + name + "'");
+  }
+
+  std::size_t synapse_count(const std::string& projection) {
+    const std::string& name = require_projection(projection);
+    auto it = synapse_counts_.find(name);
+    if (it == synapse_counts_.end()) it = synapse_counts_.emplace(name, sim_.weights(name).size()).first;
+    return it->second;
+  }
+
+  Simulator sim_;
+  std::vector<ProbeStore> stores_;
+  std::map<std::string, std::size_t> synapse_counts_;
+  bool running_ = false;
+};
+
+}  // namespace
+
+void bind_simulator(py::module_& m) {
+  py::class_<PySimulator>(m, "Simulator", "Runs one network description on a backend.")
+      .def(py::init<const model::Network&, const std::string&, int, std::uint64_t>(), py::arg("network"),
+           py::arg("backend") = "cpu", py::arg("threads") = 1, py::arg("seed") = 1)
+      .def("run", &PySimulator::run, py::arg("duration_ms"), py::arg("progress") = py::none())
+      .def_property_readonly("time", &PySimulator::time)
+      .def_property_readonly("dt", &PySimulator::dt)
+      .def_property_readonly("steps", &PySimulator::steps)
+      .def_property_readonly("backend", &PySimulator::backend_name)
+      .def_property_readonly("threads", &PySimulator::threads)
+      .def_property_readonly("seed", &PySimulator::seed)
+      .def_property_readonly("network", &PySimulator::network, py::return_value_policy::copy)
+      .def("reset", &PySimulator::reset)
+      .def("spikes", &PySimulator::spikes, py::arg("name"))
+      .def("state", &PySimulator::state, py::arg("name"))
+      .def("weight_snapshots", &PySimulator::weight_snapshots, py::arg("name"))
+      .def("synapses", &PySimulator::synapses, py::arg("projection"))
+      .def("set_weights", &PySimulator::set_weights, py::arg("projection"), py::arg("weights"))
+      .def("spike_counts", &PySimulator::spike_counts, py::arg("population"))
+      .def("mean_rate", &PySimulator::mean_rate, py::arg("population"))
+      .def_property_readonly("bytes_per_synapse", &PySimulator::bytes_per_synapse)
+      .def("_pending_buffer_address", &PySimulator::pending_buffer_address, py::arg("name"), py::arg("what"));
+}
+
+}  // namespace spikeforge::python

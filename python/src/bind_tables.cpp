@@ -1,0 +1,134 @@
+// Bindings of the free functions of the model layer: the neuron model table, validation, the JSON
+// network file, realised synapses, registered backends, and the reference benchmark networks.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <spikeforge/backend/backend.hpp>
+#include <spikeforge/model/json_io.hpp>
+#include <spikeforge/model/network.hpp>
+#include <spikeforge/model/neuron_models.hpp>
+#include <spikeforge/model/synapses.hpp>
+#include <spikeforge/model/validate.hpp>
+
+#include "benchmark_networks.hpp"
+#include "bindings.hpp"
+#include "record_store.hpp"
+
+namespace py = pybind11;
+
+namespace spikeforge::python {
+namespace {
+
+py::dict range_dict(const model::Range& r, std::string_view unit) {
+  py::dict d;
+  d["low"] = r.low;
+  d["high"] = r.high;
+  d["low_open"] = r.low_open;
+  d["high_open"] = r.high_open;
+  d["text"] = r.describe(unit);
+  return d;
+}
+
+const char* sign_name(model::WeightSign s) {
+  switch (s) {
+    case model::WeightSign::NonNegative: return ">= 0";
+    case model::WeightSign::NonPositive: return "<= 0";
+    case model::WeightSign::Any: return "any";
+  }
+  return "any";
+}
+
+py::dict model_dict(const model::NeuronModelInfo& m) {
+  py::dict d;
+  d["name"] = std::string(m.name);
+  d["summary"] = std::string(m.summary);
+  d["integration"] = std::string(m.integration);
+  py::list params;
+  for (const auto& p : m.parameters) {
+    py::dict e;
+    e["name"] = std::string(p.name);
+    e["unit"] = std::string(p.unit);
+    e["default"] = p.default_value;
+    e["range"] = range_dict(p.range, p.unit);
+    e["meaning"] = std::string(p.meaning);
+    params.append(e);
+  }
+  d["parameters"] = params;
+  py::list state;
+  for (const auto& s : m.state) {
+    py::dict e;
+    e["name"] = std::string(s.name);
+    e["unit"] = std::string(s.unit);
+    e["meaning"] = std::string(s.meaning);
+    switch (s.initial.kind) {
+      case model::InitialRule::Kind::Value: e["initial"] = s.initial.value; break;
+      case model::InitialRule::Kind::Parameter: e["initial"] = std::string(s.initial.parameter); break;
+      case model::InitialRule::Kind::ParameterTimesState:
+        e["initial"] = std::string(s.initial.parameter) + " * " + std::string(s.initial.state);
+        break;
+    }
+    state.append(e);
+  }
+  d["state"] = state;
+  py::list orders;
+  for (const auto& o : m.orders) orders.append(py::make_tuple(std::string(o.lower), std::string(o.higher)));
+  d["orders"] = orders;
+  d["weight_unit"] = std::string(m.weight_unit);
+  d["excitatory_sign"] = sign_name(m.excitatory_sign);
+  d["inhibitory_sign"] = sign_name(m.inhibitory_sign);
+  return d;
+}
+
+py::dict synapse_dict(model::SynapseList&& s) {
+  py::dict d;
+  d["pre"] = adopt(std::move(s.pre));
+  d["post"] = adopt(std::move(s.post));
+  d["weight"] = adopt(std::move(s.weight));
+  d["delay"] = adopt(std::move(s.delay));
+  return d;
+}
+
+std::size_t checked_projection(const model::Network& net, std::size_t index) {
+  if (index >= net.projections.size()) {
+    throw py::index_error("projection index " + std::to_string(index) + " out of range (the network has " +
+                          std::to_string(net.projections.size()) + " projections)");
+  }
+  return index;
+}
+
+}  // namespace
+
+void bind_tables(py::module_& m) {
+  m.def("neuron_models", [] {
+    py::list out;
+    for (const auto& info : model::neuron_models()) out.append(model_dict(info));
+    return out;
+  }, "The neuron model table: per model its parameters (unit, default, allowed range), state variables, "
+     "weight unit and sign rules, and integration scheme.");
+  m.def("validate", &model::validate, py::arg("network"),
+        "Raises ValidationError (a ValueError) for the first bad value, naming object, field and allowed range.");
+  m.def("to_json", &model::to_json, py::arg("network"));
+  m.def("from_json", &model::from_json, py::arg("text"));
+  m.def("save_json", &model::save_json, py::arg("network"), py::arg("path"));
+  m.def("load_json", &model::load_json, py::arg("path"));
+  m.def("instantiate", &model::instantiate, py::arg("network"));
+  m.def("build_synapses", [](const model::Network& net, std::size_t index) {
+    return synapse_dict(model::build_synapses(net, checked_projection(net, index)));
+  }, py::arg("network"), py::arg("projection_index"));
+  m.def("synapse_count", [](const model::Network& net, std::size_t index) {
+    return model::synapse_count(net, checked_projection(net, index));
+  }, py::arg("network"), py::arg("projection_index"));
+  m.def("backend_names", &backend_names);
+  m.def("coba_network", &examples::coba_network, py::arg("seed") = 1, py::arg("dt") = 0.1,
+        "The COBA benchmark network (Vogels & Abbott 2005) as the C++ examples build it.");
+  m.def("cuba_network", &examples::cuba_network, py::arg("seed") = 1, py::arg("dt") = 0.1,
+        "The CUBA benchmark network (Brette et al. 2007) as the C++ examples build it.");
+}
+
+}  // namespace spikeforge::python
