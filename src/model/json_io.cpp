@@ -515,14 +515,17 @@ public:
   }
 
   Network network(const Json& j) const {
-    object(j, "", {"format", "version", "dt", "seed", "populations", "spike_sources", "projections",
-                   "current_sources", "probes"});
+    // Format and version first: a file of another kind or a newer version should say so, not
+    // complain about the fields it does not know.
+    if (!j.is_object()) fail("", std::string("must be an object, found ") + j.type_name());
     const std::string format = string(required(j, "", "format"), "format");
     if (format != kNetworkFileFormat)
       fail("format", "'" + format + "': must be '" + kNetworkFileFormat + "'");
     const std::uint64_t version = unsigned64(required(j, "", "version"), "version");
     if (version != static_cast<std::uint64_t>(kNetworkFileVersion))
       fail("version", std::to_string(version) + ": this build reads version " + std::to_string(kNetworkFileVersion));
+    object(j, "", {"format", "version", "dt", "seed", "populations", "spike_sources", "projections",
+                   "current_sources", "probes"});
     Network n;
     n.dt = real(required(j, "", "dt"), "dt");
     n.seed = unsigned64(required(j, "", "seed"), "seed");

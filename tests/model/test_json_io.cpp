@@ -177,6 +177,9 @@ TEST(JsonErrors, FormatAndVersion) {
                     {"'other-format'", "must be 'spikeforge-network'"});
   expect_load_error(edited("\"version\": 1", "\"version\": 7"), "version", {"7", "reads version 1"});
   expect_load_error(edited("\"version\": 1,", ""), "version", {"missing field"});
+  // A newer file is reported as such, even when it has fields this version does not know.
+  expect_load_error(edited("\"version\": 1,", "\"version\": 2, \"plasticity\": [],"), "version",
+                    {"2", "reads version 1"});
 }
 
 TEST(JsonErrors, MissingFields) {

@@ -166,6 +166,18 @@ TEST(Connectors, ListAndDenseMatrix) {
   EXPECT_EQ(dense.weight, (std::vector<double>{0.5, 1.5})) << "weights come from the matrix";
 }
 
+TEST(Connectors, SynapseCountMatchesTheBuiltSynapses) {
+  Network n = fixtures::every_kind_network();
+  n.connect("EEall", "E", "E", Connector::all_to_all(false), D::constant(0.1), D::constant(1.0));
+  for (std::size_t i = 0; i < n.projections.size(); ++i) {
+    const auto s = build_synapses(n, i);
+    EXPECT_EQ(synapse_count(n, i), s.size()) << "synapse count of " << n.projections[i].name;
+    EXPECT_EQ(build_connectivity(n, i).pre, s.pre) << "connectivity of " << n.projections[i].name;
+    EXPECT_EQ(s.weight.size(), s.size());
+    EXPECT_EQ(s.delay.size(), s.size());
+  }
+}
+
 TEST(Seeds, SameSeedSameSynapsesDifferentSeedDifferent) {
   Network n = fixtures::every_kind_network();
   for (std::size_t i = 0; i < n.projections.size(); ++i)

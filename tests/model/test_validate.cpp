@@ -144,6 +144,14 @@ TEST(Validate, NonFiniteValuesAnywhere) {
                  "amplitude", {"must be finite"});
   expect_invalid([](Network& n) { named(n.current_sources, "st").amplitudes[1] = kNaN; }, "current source 'st'",
                  "amplitudes[1]", {"must be finite"});
+  expect_invalid([](Network& n) { named(n.current_sources, "dc").start = kInf; }, "current source 'dc'", "start",
+                 {"inf", "must be >= 0 ms"});
+  expect_invalid([](Network& n) { named(n.current_sources, "dc").stop = kNaN; }, "current source 'dc'", "stop",
+                 {"must be finite"});
+  expect_invalid([](Network& n) { n.probes[2].interval = kNaN; }, "probe 'state(C)'", "interval",
+                 {"nan", "must be >= 0 ms"});
+  expect_invalid([](Network& n) { named(n.spike_sources, "T").spike_times[0][1] = kInf; }, "spike source 'T'",
+                 "spike_times[0][1]", {"inf", "must be >= 0 ms"});
 }
 
 TEST(Validate, SizeZero) {

@@ -140,7 +140,8 @@ struct Probe {
   bool operator==(const Probe&) const = default;
 };
 
-/// The whole description. Builder calls return the added element so it can be adjusted.
+/// The whole description. Builder calls return the added element so it can be adjusted; the
+/// reference is valid until the next element of the same kind is added.
 struct Network {
   double dt = 0.1;          ///< simulation time step, ms
   std::uint64_t seed = 1;   ///< seed of everything random in the description
