@@ -44,6 +44,7 @@ public:
     v_peak_ = get("v_peak");
     i_offset_ = get("i_offset");
     v_.assign(n, -65.0);
+    flags_.assign(n, 0);
     u_.resize(n);
     for (std::size_t k = 0; k < n; ++k) u_[k] = b_[k] * v_[k];
   }
@@ -70,7 +71,7 @@ private:
     const double half = 0.5 * dt_;
     double* __restrict v = v_.data();
     double* __restrict u = u_.data();
-    std::size_t count = 0;
+    std::uint8_t* __restrict flag = flags_.data();
     for (std::size_t k = 0; k < n; ++k) {
       double current = i_offset_[k];
       if constexpr (Ext) current += i_ext[k];
@@ -78,19 +79,20 @@ private:
       const double uk = u[k];
       vk += half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
       vk += half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
-      const double u_new = uk + dt_ * a_[k] * (b_[k] * std::min(vk, v_peak_[k]) - uk);
+      const double peak = v_peak_[k], c = c_[k], d = d_[k];
+      const double u_new = uk + dt_ * a_[k] * (b_[k] * (vk < peak ? vk : peak) - uk);
       vk += in_exc[k] + in_inh[k];
-      const bool spike = vk >= v_peak_[k];
-      v[k] = spike ? c_[k] : vk;
-      u[k] = spike ? u_new + d_[k] : u_new;
-      spiked[count] = static_cast<std::uint32_t>(k);
-      count += spike ? 1 : 0;
+      const bool spike = vk >= peak;
+      v[k] = spike ? c : vk;
+      u[k] = spike ? u_new + d : u_new;
+      flag[k] = spike ? 1 : 0;
     }
-    return count;
+    return compact_flags(flag, n, spiked);
   }
 
   double dt_;
   std::vector<double> v_, u_;
+  std::vector<std::uint8_t> flags_;
   std::vector<double> a_, b_, c_, d_, v_peak_, i_offset_;
 };
 

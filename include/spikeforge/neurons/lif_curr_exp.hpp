@@ -82,6 +82,7 @@ public:
       theta_.assign(n, 0.0);
     }
     v_ = v_rest_;
+    flags_.assign(n, 0);
     i_exc_.assign(n, 0.0);
     i_inh_.assign(n, 0.0);
     refrac_.assign(n, 0.0);
@@ -120,31 +121,34 @@ private:
     const double *v_rest = v_rest_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
                  *i_off = i_offset_.data(), *p22 = p22_.data(), *p20 = p20_.data(), *p11e = p11e_.data(),
                  *p11i = p11i_.data(), *p21e = p21e_.data(), *p21i = p21i_.data(), *ref = ref_steps_.data();
-    std::size_t count = 0;
+    std::uint8_t* __restrict flag = flags_.data();
     for (std::size_t k = 0; k < n; ++k) {
       double current = i_off[k];
       if constexpr (Ext) current += i_ext[k];
       const double v_free = v_rest[k] + (v[k] - v_rest[k]) * p22[k] + ie[k] * p21e[k] + ii[k] * p21i[k] + current * p20[k];
-      const bool refractory = r[k] > 0.0;
-      const double v_new = refractory ? v[k] : v_free;
+      const double v_old = v[k], r_old = r[k], reset = v_reset[k], refrac = ref[k];
+      const double v_new = r_old > 0.0 ? v_old : v_free;
       ie[k] = ie[k] * p11e[k] + in_exc[k];
       ii[k] = ii[k] * p11i[k] + in_inh[k];
       double threshold = v_th[k];
+      double theta_k = 0.0, theta_jump = 0.0;
       if constexpr (Adaptive) {
-        theta[k] *= p_theta_[k];
-        threshold += theta[k];
+        theta_k = theta[k] * p_theta_[k];
+        theta_jump = theta_plus_[k];
+        threshold += theta_k;
       }
       const bool spike = v_new >= threshold;
-      v[k] = spike ? v_reset[k] : v_new;
-      r[k] = spike ? ref[k] : std::max(r[k] - 1.0, 0.0);
-      if constexpr (Adaptive) theta[k] += spike ? theta_plus_[k] : 0.0;
-      spiked[count] = static_cast<std::uint32_t>(k);
-      count += spike ? 1 : 0;
+      const double r_dec = r_old - 1.0;
+      v[k] = spike ? reset : v_new;
+      r[k] = spike ? refrac : (r_dec > 0.0 ? r_dec : 0.0);
+      if constexpr (Adaptive) theta[k] = spike ? theta_k + theta_jump : theta_k;
+      flag[k] = spike ? 1 : 0;
     }
-    return count;
+    return compact_flags(flag, n, spiked);
   }
 
   std::vector<double> v_, i_exc_, i_inh_, refrac_, theta_;
+  std::vector<std::uint8_t> flags_;
   std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, theta_plus_;
   std::vector<double> p22_, p20_, p11e_, p11i_, p21e_, p21i_, ref_steps_, p_theta_;
 };

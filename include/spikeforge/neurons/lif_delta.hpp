@@ -43,6 +43,7 @@ public:
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
     v_ = v_rest_;
+    flags_.assign(n, 0);
     refrac_.assign(n, 0.0);
   }
 
@@ -66,23 +67,24 @@ private:
     const std::size_t n = size();
     double* __restrict v = v_.data();
     double* __restrict r = refrac_.data();
-    std::size_t count = 0;
+    std::uint8_t* __restrict flag = flags_.data();
     for (std::size_t k = 0; k < n; ++k) {
       double current = i_offset_[k];
       if constexpr (Ext) current += i_ext[k];
       const double v_free = v_rest_[k] + (v[k] - v_rest_[k]) * p22_[k] + current * p20_[k] + in_exc[k] + in_inh[k];
-      const bool refractory = r[k] > 0.0;
-      const double v_new = refractory ? v[k] : v_free;
-      const bool spike = v_new >= v_thresh_[k];
-      v[k] = spike ? v_reset_[k] : v_new;
-      r[k] = spike ? ref_steps_[k] : std::max(r[k] - 1.0, 0.0);
-      spiked[count] = static_cast<std::uint32_t>(k);
-      count += spike ? 1 : 0;
+      const double v_old = v[k], r_old = r[k], v_reset = v_reset_[k], ref = ref_steps_[k], v_th = v_thresh_[k];
+      const double v_new = r_old > 0.0 ? v_old : v_free;
+      const bool spike = v_new >= v_th;
+      const double r_dec = r_old - 1.0;
+      v[k] = spike ? v_reset : v_new;
+      r[k] = spike ? ref : (r_dec > 0.0 ? r_dec : 0.0);
+      flag[k] = spike ? 1 : 0;
     }
-    return count;
+    return compact_flags(flag, n, spiked);
   }
 
   std::vector<double> v_, refrac_;
+  std::vector<std::uint8_t> flags_;
   std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, p22_, p20_, ref_steps_;
 };
 
