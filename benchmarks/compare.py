@@ -31,10 +31,12 @@ PEERS = HERE / "peers"
 SIMULATORS = ("spikeforge", "brian2", "nest")
 DEFAULT_NETWORKS = ("coba", "cuba", "brunel", "brunel_stdp")
 
-# Simulated ms per run (BENCHMARKS.md measures s/s, so any length works; longer = less noise).
-FULL_DURATION_MS = {"coba": 2000.0, "cuba": 2000.0, "brunel": 1000.0, "brunel_stdp": 1000.0,
-                    "coba_16k": 1000.0, "coba_64k": 500.0, "brunel_1e6": 1000.0,
-                    "brunel_5e7": 500.0}
+sys.path.insert(0, str(PEERS))
+import specs  # noqa: E402  (stdlib only: the network names and default durations)
+
+# Simulated ms per run (s/s does not depend on it; longer = less noise, but three repeats of
+# NEST on Brunel + STDP must stay affordable).
+FULL_DURATION_MS = dict(specs.DEFAULT_DURATION_MS)
 QUICK_DURATION_MS = {"coba": 200.0, "cuba": 200.0, "brunel": 50.0, "brunel_stdp": 50.0,
                      "coba_16k": 100.0, "coba_64k": 50.0, "brunel_1e6": 100.0, "brunel_5e7": 20.0}
 

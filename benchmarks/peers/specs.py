@@ -1,7 +1,7 @@
 """Parameters of the standard benchmark networks, shared by the Brian2 and NEST builders.
 
-One table per network, in the units of docs/BENCHMARKS (ms, mV, nS, pF, pA, Hz), so the two peers
-cannot drift apart. Network names are the ones `spikeforge_netbench --network` accepts.
+One table per network, in the units of BENCHMARKS.md (ms, mV, nS, pF, pA, Hz), so the two peers
+cannot drift apart (benchmarks/spikeforge_netbench.cpp builds the same tables in C++). Network names are the ones `spikeforge_netbench --network` accepts.
 """
 
 from __future__ import annotations
@@ -163,10 +163,10 @@ NETWORKS: dict[str, object] = {
 # Simulated time per run when the caller gives none: long enough that the per-run overheads of
 # every simulator are small against the measured time, short enough for three repeats.
 DEFAULT_DURATION_MS: dict[str, float] = {
-    "coba": 2000.0,
-    "cuba": 2000.0,
+    "coba": 1000.0,
+    "cuba": 1000.0,
     "brunel": 1000.0,
-    "brunel_stdp": 1000.0,
+    "brunel_stdp": 500.0,
     "coba_16k": 1000.0,
     "coba_64k": 500.0,
     "brunel_1e6": 1000.0,
