@@ -12,7 +12,7 @@
 // and dt = 0.1 ms show the same published firing patterns. At dt = 0.1 ms it moves ISIs by < 1 %.
 // Input: synaptic weights are instantaneous jumps of v in mV, added after the step's update and
 // before the threshold check (as NEST's izhikevich). No refractory period.
-// Precision: double.
+// Precision: double; the update runs on SIMD packs (simd.hpp).
 #pragma once
 
 #include <algorithm>
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <spikeforge/neurons/kernel_support.hpp>
+#include <spikeforge/neurons/simd.hpp>
 
 namespace spikeforge::neurons {
 
@@ -44,7 +45,6 @@ public:
     v_peak_ = get("v_peak");
     i_offset_ = get("i_offset");
     v_.assign(n, -65.0);
-    flags_.assign(n, 0);
     u_.resize(n);
     for (std::size_t k = 0; k < n; ++k) u_[k] = b_[k] * v_[k];
   }
@@ -67,32 +67,30 @@ private:
   template <bool Ext>
   std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
-    const std::size_t n = size();
-    const double half = 0.5 * dt_;
+    using namespace simd;
+    const double half = 0.5 * dt_, dt = dt_;
     double* __restrict v = v_.data();
     double* __restrict u = u_.data();
-    std::uint8_t* __restrict flag = flags_.data();
-    for (std::size_t k = 0; k < n; ++k) {
-      double current = i_offset_[k];
-      if constexpr (Ext) current += i_ext[k];
-      double vk = v[k];
-      const double uk = u[k];
-      vk += half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
-      vk += half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
-      const double peak = v_peak_[k], c = c_[k], d = d_[k];
-      const double u_new = uk + dt_ * a_[k] * (b_[k] * (vk < peak ? vk : peak) - uk);
-      vk += in_exc[k] + in_inh[k];
-      const bool spike = vk >= peak;
-      v[k] = spike ? c : vk;
-      u[k] = spike ? u_new + d : u_new;
-      flag[k] = spike ? 1 : 0;
-    }
-    return compact_flags(flag, n, spiked);
+    const double *pa = a_.data(), *pb = b_.data(), *pc = c_.data(), *pd = d_.data(), *ppeak = v_peak_.data(),
+                 *i_off = i_offset_.data();
+    return update_all(size(), spiked, [&]<class T>(std::size_t k) {
+      T current = load<T>(i_off + k);
+      if constexpr (Ext) current = current + load<T>(i_ext + k);
+      T vk = load<T>(v + k);
+      const T uk = load<T>(u + k), peak = load<T>(ppeak + k);
+      vk = vk + half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
+      vk = vk + half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
+      const T u_new = uk + dt * load<T>(pa + k) * (load<T>(pb + k) * select(vk < peak, vk, peak) - uk);
+      vk = vk + load<T>(in_exc + k) + load<T>(in_inh + k);
+      const auto spike = vk >= peak;
+      store(v + k, select(spike, load<T>(pc + k), vk));
+      store(u + k, select(spike, u_new + load<T>(pd + k), u_new));
+      return spike;
+    });
   }
 
   double dt_;
   std::vector<double> v_, u_;
-  std::vector<std::uint8_t> flags_;
   std::vector<double> a_, b_, c_, d_, v_peak_, i_offset_;
 };
 

@@ -1,10 +1,8 @@
 // Pieces every neuron kernel shares: the per-neuron parameter table a kernel is built from, the
-// exact-propagator coefficients of linear LIF dynamics, and branch-free spike compaction.
+// exact-propagator coefficients of linear LIF dynamics and the refractory period in steps.
 #pragma once
 
-#include <bit>
 #include <cmath>
-#include <cstring>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -57,53 +55,5 @@ inline double current_to_voltage_propagator(double h, double tau_m, double tau_s
 
 /// Refractory period in whole steps (rounded to nearest).
 inline double refractory_steps(double tau_refrac, double dt) noexcept { return std::nearbyint(tau_refrac / dt); }
-
-/// exp(x) to within 2 ulp, written so that a loop calling it vectorises (SSE2 suffices): Cody-Waite
-/// range reduction x = n ln2 + r with |r| <= ln2/2, a degree-13 Taylor polynomial for exp(r)
-/// (truncation error < 1e-17), and 2^n assembled in the exponent bits. Arguments are clamped to
-/// [-708, 708], where exp stays a normal double; the kernels never need more.
-inline double vexp(double x) noexcept {
-  constexpr double kLog2e = 1.4426950408889634, kLn2Hi = 6.93147180369123816490e-01,
-                   kLn2Lo = 1.90821492927058770002e-10, kShift = 6755399441055744.0;  // 1.5 * 2^52
-  x = x < -708.0 ? -708.0 : (x > 708.0 ? 708.0 : x);
-  const double shifted = x * kLog2e + kShift;  // round-to-nearest n sits in the low mantissa bits
-  const double n = shifted - kShift;
-  const double r = (x - n * kLn2Hi) - n * kLn2Lo;
-  double p = 1.0 / 6227020800.0;
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  const std::uint64_t bits = (std::bit_cast<std::uint64_t>(shifted) + 1023u) << 52;
-  return p * std::bit_cast<double>(bits);
-}
-
-/// Writes the indices k with flags[k] != 0 to `out` in increasing order and returns their number.
-/// Scans eight flags per load: spikes are rare in a step, so most words are zero and skipped.
-inline std::size_t compact_flags(const std::uint8_t* flags, std::size_t n, std::uint32_t* out) noexcept {
-  std::size_t count = 0, k = 0;
-  for (; k + 8 <= n; k += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, flags + k, 8);
-    while (word != 0) {  // little-endian: byte j of the word is flags[k + j]
-      const int bit = std::countr_zero(word);
-      out[count++] = static_cast<std::uint32_t>(k + static_cast<std::size_t>(bit / 8));
-      word &= ~(std::uint64_t{0xFF} << (bit & ~7));
-    }
-  }
-  for (; k < n; ++k) {
-    if (flags[k]) out[count++] = static_cast<std::uint32_t>(k);
-  }
-  return count;
-}
 
 }  // namespace spikeforge::neurons

@@ -13,10 +13,11 @@
 // through the frozen conductances only. phi is evaluated by relaxation_factor() below.
 // Order within a step, refractoriness and threshold: as lif_curr_exp (input in nS is added to
 // the conductances after v is advanced; v held at v_reset for round(tau_refrac/dt) steps).
-// Precision: double.
+// Precision: double; the update runs on SIMD packs (simd.hpp).
 #pragma once
 
 #include <array>
+#include <type_traits>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -25,30 +26,39 @@
 #include <vector>
 
 #include <spikeforge/neurons/kernel_support.hpp>
+#include <spikeforge/neurons/simd.hpp>
 
 namespace spikeforge::neurons {
 
-/// phi(x) = (1 - exp(-x)) / x. Usually |x| = G dt / cm is well below 0.5, where a degree-13
-/// Taylor series (truncation < 2e-17 relative) is cheaper than exp and a division and has no
-/// cancellation near 0; beyond it, vexp. The branch almost never changes direction.
-inline double relaxation_factor(double x) noexcept {
-  if (x < 0.5 && x > -0.5) {
-    double p = 1.0 / 87178291200.0;  // 1/14!
-    p = 1.0 / 6227020800.0 - x * p;
-    p = 1.0 / 479001600.0 - x * p;
-    p = 1.0 / 39916800.0 - x * p;
-    p = 1.0 / 3628800.0 - x * p;
-    p = 1.0 / 362880.0 - x * p;
-    p = 1.0 / 40320.0 - x * p;
-    p = 1.0 / 5040.0 - x * p;
-    p = 1.0 / 720.0 - x * p;
-    p = 1.0 / 120.0 - x * p;
-    p = 1.0 / 24.0 - x * p;
-    p = 1.0 / 6.0 - x * p;
-    p = 0.5 - x * p;
-    return 1.0 - x * p;
+/// phi(x) = (1 - exp(-x)) / x, for double or a SIMD pack. Usually |x| = G dt / cm is well below
+/// 0.5, where a degree-13 Taylor series (truncation < 2e-17 relative) is cheaper than exp and a
+/// division and has no cancellation near 0; when any lane is beyond it, those lanes use exp.
+template <class T> inline T relaxation_factor(T x) noexcept {
+  using namespace simd;
+  T p = splat<T>(1.0 / 87178291200.0);  // 1/14!
+  p = 1.0 / 6227020800.0 - x * p;
+  p = 1.0 / 479001600.0 - x * p;
+  p = 1.0 / 39916800.0 - x * p;
+  p = 1.0 / 3628800.0 - x * p;
+  p = 1.0 / 362880.0 - x * p;
+  p = 1.0 / 40320.0 - x * p;
+  p = 1.0 / 5040.0 - x * p;
+  p = 1.0 / 720.0 - x * p;
+  p = 1.0 / 120.0 - x * p;
+  p = 1.0 / 24.0 - x * p;
+  p = 1.0 / 6.0 - x * p;
+  p = 0.5 - x * p;
+  const T series = 1.0 - x * p;
+  const auto small = (x < 0.5) & (x > -0.5);
+  if constexpr (std::is_same_v<T, double>) {
+    if (small) return series;
+  } else {
+    if (!any(~small)) return series;
   }
-  return (1.0 - vexp(-x)) / x;
+  // Lanes in the series range keep it; the others take exp (a small x there is replaced by 1 so
+  // the unused quotient stays finite).
+  const T safe = select(small, splat<T>(1.0), x);
+  return select(small, series, (1.0 - simd::exp(-safe)) / safe);
 }
 
 class LifCondExp {
@@ -77,7 +87,6 @@ public:
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
     v_ = v_rest;
-    flags_.assign(n, 0);
     g_exc_.assign(n, 0.0);
     g_inh_.assign(n, 0.0);
     refrac_.assign(n, 0.0);
@@ -102,35 +111,33 @@ private:
   template <bool Ext>
   std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
-    const std::size_t n = size();
+    using namespace simd;
     double* __restrict v = v_.data();
     double* __restrict ge = g_exc_.data();
     double* __restrict gi = g_inh_.data();
     double* __restrict r = refrac_.data();
-    std::uint8_t* __restrict flag = flags_.data();
-    for (std::size_t k = 0; k < n; ++k) {
-      double drive = leak_drive_[k] + ge[k] * e_exc_[k] + gi[k] * e_inh_[k];
-      if constexpr (Ext) drive += kMilliVoltPerNanoAmpMsPerPicoFarad * i_ext[k];
-      const double g_total = g_leak_[k] + ge[k] + gi[k];
-      const double x = g_total * dt_over_cm_[k];
-      // phi(x) = (1 - e^-x)/x; below |x| = 1e-5 its series (error < 1e-16) avoids the cancellation.
-      const double phi = relaxation_factor(x);
-      const double v_free = v[k] + (drive - g_total * v[k]) * dt_over_cm_[k] * phi;
-      const double v_old = v[k], r_old = r[k], v_reset = v_reset_[k], ref = ref_steps_[k], v_th = v_thresh_[k];
-      const double v_new = r_old > 0.0 ? v_old : v_free;
-      ge[k] = ge[k] * p11e_[k] + in_exc[k];
-      gi[k] = gi[k] * p11i_[k] + in_inh[k];
-      const bool spike = v_new >= v_th;
-      const double r_dec = r_old - 1.0;
-      v[k] = spike ? v_reset : v_new;
-      r[k] = spike ? ref : (r_dec > 0.0 ? r_dec : 0.0);
-      flag[k] = spike ? 1 : 0;
-    }
-    return compact_flags(flag, n, spiked);
+    const double *drive0 = leak_drive_.data(), *e_exc = e_exc_.data(), *e_inh = e_inh_.data(), *g_leak = g_leak_.data(),
+                 *dt_cm = dt_over_cm_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
+                 *p11e = p11e_.data(), *p11i = p11i_.data(), *ref = ref_steps_.data();
+    return update_all(size(), spiked, [&]<class T>(std::size_t k) {
+      const T ge_old = load<T>(ge + k), gi_old = load<T>(gi + k), v_old = load<T>(v + k), r_old = load<T>(r + k);
+      T drive = load<T>(drive0 + k) + ge_old * load<T>(e_exc + k) + gi_old * load<T>(e_inh + k);
+      if constexpr (Ext) drive = drive + kMilliVoltPerNanoAmpMsPerPicoFarad * load<T>(i_ext + k);
+      const T g_total = load<T>(g_leak + k) + ge_old + gi_old;
+      const T h = load<T>(dt_cm + k);
+      const T v_free = v_old + (drive - g_total * v_old) * h * relaxation_factor(g_total * h);
+      const T v_new = select(r_old > 0.0, v_old, v_free);
+      store(ge + k, ge_old * load<T>(p11e + k) + load<T>(in_exc + k));
+      store(gi + k, gi_old * load<T>(p11i + k) + load<T>(in_inh + k));
+      const auto spike = v_new >= load<T>(v_th + k);
+      const T r_dec = r_old - 1.0;
+      store(v + k, select(spike, load<T>(v_reset + k), v_new));
+      store(r + k, select(spike, load<T>(ref + k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      return spike;
+    });
   }
 
   std::vector<double> v_, g_exc_, g_inh_, refrac_;
-  std::vector<std::uint8_t> flags_;
   std::vector<double> v_reset_, v_thresh_, e_exc_, e_inh_, g_leak_, leak_drive_, dt_over_cm_, p11e_, p11i_, ref_steps_;
 };
 

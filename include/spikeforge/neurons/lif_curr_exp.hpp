@@ -19,7 +19,8 @@
 // v_reset. The adaptive variant's theta decays exactly (factor exp(-h/tau_theta)) each step and
 // jumps by theta_plus at each spike.
 // Precision: double throughout (the closed-form tests ask for 1e-6 relative accuracy and exact
-// run continuation); the update is branch-free so it vectorises.
+// run continuation). The update is branch-free and runs on SIMD packs (simd.hpp); packs and the
+// scalar tail perform identical operations, so results do not depend on a neuron's position.
 #pragma once
 
 #include <array>
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include <spikeforge/neurons/kernel_support.hpp>
+#include <spikeforge/neurons/simd.hpp>
 
 namespace spikeforge::neurons {
 
@@ -82,7 +84,6 @@ public:
       theta_.assign(n, 0.0);
     }
     v_ = v_rest_;
-    flags_.assign(n, 0);
     i_exc_.assign(n, 0.0);
     i_inh_.assign(n, 0.0);
     refrac_.assign(n, 0.0);
@@ -112,7 +113,7 @@ private:
   template <bool Ext>
   std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
-    const std::size_t n = size();
+    using namespace simd;
     double* __restrict v = v_.data();
     double* __restrict ie = i_exc_.data();
     double* __restrict ii = i_inh_.data();
@@ -120,35 +121,34 @@ private:
     double* __restrict theta = Adaptive ? theta_.data() : nullptr;
     const double *v_rest = v_rest_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
                  *i_off = i_offset_.data(), *p22 = p22_.data(), *p20 = p20_.data(), *p11e = p11e_.data(),
-                 *p11i = p11i_.data(), *p21e = p21e_.data(), *p21i = p21i_.data(), *ref = ref_steps_.data();
-    std::uint8_t* __restrict flag = flags_.data();
-    for (std::size_t k = 0; k < n; ++k) {
-      double current = i_off[k];
-      if constexpr (Ext) current += i_ext[k];
-      const double v_free = v_rest[k] + (v[k] - v_rest[k]) * p22[k] + ie[k] * p21e[k] + ii[k] * p21i[k] + current * p20[k];
-      const double v_old = v[k], r_old = r[k], reset = v_reset[k], refrac = ref[k];
-      const double v_new = r_old > 0.0 ? v_old : v_free;
-      ie[k] = ie[k] * p11e[k] + in_exc[k];
-      ii[k] = ii[k] * p11i[k] + in_inh[k];
-      double threshold = v_th[k];
-      double theta_k = 0.0, theta_jump = 0.0;
+                 *p11i = p11i_.data(), *p21e = p21e_.data(), *p21i = p21i_.data(), *ref = ref_steps_.data(),
+                 *p_theta = p_theta_.data(), *theta_plus = theta_plus_.data();
+    return update_all(size(), spiked, [&]<class T>(std::size_t k) {
+      T current = load<T>(i_off + k);
+      if constexpr (Ext) current = current + load<T>(i_ext + k);
+      const T v_old = load<T>(v + k), r_old = load<T>(r + k), ie_old = load<T>(ie + k), ii_old = load<T>(ii + k);
+      const T rest = load<T>(v_rest + k);
+      const T v_free = rest + (v_old - rest) * load<T>(p22 + k) + ie_old * load<T>(p21e + k) +
+                       ii_old * load<T>(p21i + k) + current * load<T>(p20 + k);
+      const T v_new = select(r_old > 0.0, v_old, v_free);
+      store(ie + k, ie_old * load<T>(p11e + k) + load<T>(in_exc + k));
+      store(ii + k, ii_old * load<T>(p11i + k) + load<T>(in_inh + k));
+      T threshold = load<T>(v_th + k);
+      T theta_k = splat<T>(0.0);
       if constexpr (Adaptive) {
-        theta_k = theta[k] * p_theta_[k];
-        theta_jump = theta_plus_[k];
-        threshold += theta_k;
+        theta_k = load<T>(theta + k) * load<T>(p_theta + k);
+        threshold = threshold + theta_k;
       }
-      const bool spike = v_new >= threshold;
-      const double r_dec = r_old - 1.0;
-      v[k] = spike ? reset : v_new;
-      r[k] = spike ? refrac : (r_dec > 0.0 ? r_dec : 0.0);
-      if constexpr (Adaptive) theta[k] = spike ? theta_k + theta_jump : theta_k;
-      flag[k] = spike ? 1 : 0;
-    }
-    return compact_flags(flag, n, spiked);
+      const auto spike = v_new >= threshold;
+      const T r_dec = r_old - 1.0;
+      store(v + k, select(spike, load<T>(v_reset + k), v_new));
+      store(r + k, select(spike, load<T>(ref + k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      if constexpr (Adaptive) store(theta + k, select(spike, theta_k + load<T>(theta_plus + k), theta_k));
+      return spike;
+    });
   }
 
   std::vector<double> v_, i_exc_, i_inh_, refrac_, theta_;
-  std::vector<std::uint8_t> flags_;
   std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, theta_plus_;
   std::vector<double> p22_, p20_, p11e_, p11i_, p21e_, p21i_, ref_steps_, p_theta_;
 };

@@ -6,7 +6,7 @@
 // P20 = 1000 tau_m/cm (1 - P22); then the step's arriving jumps are added and the threshold is
 // checked, so a jump that crosses v_thresh spikes in the step it arrives (as NEST's iaf_psc_delta).
 // Refractoriness: v held at v_reset for round(tau_refrac/dt) steps; jumps arriving meanwhile are
-// discarded. Precision: double.
+// discarded. Precision: double; the update runs on SIMD packs (simd.hpp).
 #pragma once
 
 #include <array>
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <spikeforge/neurons/kernel_support.hpp>
+#include <spikeforge/neurons/simd.hpp>
 
 namespace spikeforge::neurons {
 
@@ -43,7 +44,6 @@ public:
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
     v_ = v_rest_;
-    flags_.assign(n, 0);
     refrac_.assign(n, 0.0);
   }
 
@@ -64,27 +64,27 @@ private:
   template <bool Ext>
   std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
-    const std::size_t n = size();
+    using namespace simd;
     double* __restrict v = v_.data();
     double* __restrict r = refrac_.data();
-    std::uint8_t* __restrict flag = flags_.data();
-    for (std::size_t k = 0; k < n; ++k) {
-      double current = i_offset_[k];
-      if constexpr (Ext) current += i_ext[k];
-      const double v_free = v_rest_[k] + (v[k] - v_rest_[k]) * p22_[k] + current * p20_[k] + in_exc[k] + in_inh[k];
-      const double v_old = v[k], r_old = r[k], v_reset = v_reset_[k], ref = ref_steps_[k], v_th = v_thresh_[k];
-      const double v_new = r_old > 0.0 ? v_old : v_free;
-      const bool spike = v_new >= v_th;
-      const double r_dec = r_old - 1.0;
-      v[k] = spike ? v_reset : v_new;
-      r[k] = spike ? ref : (r_dec > 0.0 ? r_dec : 0.0);
-      flag[k] = spike ? 1 : 0;
-    }
-    return compact_flags(flag, n, spiked);
+    const double *v_rest = v_rest_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
+                 *i_off = i_offset_.data(), *p22 = p22_.data(), *p20 = p20_.data(), *ref = ref_steps_.data();
+    return update_all(size(), spiked, [&]<class T>(std::size_t k) {
+      T current = load<T>(i_off + k);
+      if constexpr (Ext) current = current + load<T>(i_ext + k);
+      const T v_old = load<T>(v + k), r_old = load<T>(r + k), rest = load<T>(v_rest + k);
+      const T v_free = rest + (v_old - rest) * load<T>(p22 + k) + current * load<T>(p20 + k) + load<T>(in_exc + k) +
+                       load<T>(in_inh + k);
+      const T v_new = select(r_old > 0.0, v_old, v_free);
+      const auto spike = v_new >= load<T>(v_th + k);
+      const T r_dec = r_old - 1.0;
+      store(v + k, select(spike, load<T>(v_reset + k), v_new));
+      store(r + k, select(spike, load<T>(ref + k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      return spike;
+    });
   }
 
   std::vector<double> v_, refrac_;
-  std::vector<std::uint8_t> flags_;
   std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, p22_, p20_, ref_steps_;
 };
 

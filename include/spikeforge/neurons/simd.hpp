@@ -1,0 +1,114 @@
+// The few SIMD operations the neuron kernels use, over GCC/Clang vector extensions: a kernel's
+// per-neuron update is written once as a template on the lane type (double or Pack) so the same
+// operations, in the same order, run on whole packs and on the scalar tail (bit-identical).
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+namespace spikeforge::neurons::simd {
+
+/// Two doubles: one SSE2 register, available on every x86-64 (and NEON on AArch64). The
+/// auto-vectoriser cannot be relied on here: it gives up on loops with several selects.
+inline constexpr std::size_t kLanes = 2;
+using Pack = double __attribute__((vector_size(kLanes * sizeof(double))));
+using Mask = std::int64_t __attribute__((vector_size(kLanes * sizeof(double))));
+using UPack = std::uint64_t __attribute__((vector_size(kLanes * sizeof(double))));
+
+// GCC 12 inlines a kernel into a caller whose input arrays it knows to be one element long and
+// then warns about the pack path, which the loop bound (k + kLanes <= n) never runs there.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
+template <class T> inline T load(const double* p) noexcept {
+  if constexpr (std::is_same_v<T, double>) {
+    return *p;
+  } else {
+    T x;
+    std::memcpy(&x, p, sizeof x);
+    return x;
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+inline void store(double* p, double x) noexcept { *p = x; }
+inline void store(double* p, Pack x) noexcept { std::memcpy(p, &x, sizeof x); }
+template <class T> inline T splat(double x) noexcept {
+  if constexpr (std::is_same_v<T, double>) return x;
+  else return T{} + x;
+}
+
+/// Lane-wise c ? a : b.
+inline double select(bool c, double a, double b) noexcept { return c ? a : b; }
+inline Pack select(Mask c, Pack a, Pack b) noexcept { return c ? a : b; }
+
+/// True when any lane of a comparison result is set.
+inline bool any(bool c) noexcept { return c; }
+inline bool any(Mask c) noexcept {
+  std::int64_t r = 0;
+  for (std::size_t j = 0; j < kLanes; ++j) r |= c[j];
+  return r != 0;
+}
+inline bool lane(bool c, std::size_t) noexcept { return c; }
+inline bool lane(Mask c, std::size_t j) noexcept { return c[j] != 0; }
+
+/// exp(x) to within 2 ulp for x in [-708, 708] (clamped outside): Cody-Waite reduction
+/// x = n ln2 + r, |r| <= ln2/2, a degree-13 Taylor polynomial (truncation < 1e-17), and 2^n
+/// assembled in the exponent bits. The same operations for double and Pack.
+template <class T> inline T exp(T x) noexcept {
+  constexpr double kLog2e = 1.4426950408889634, kLn2Hi = 6.93147180369123816490e-01,
+                   kLn2Lo = 1.90821492927058770002e-10, kShift = 6755399441055744.0;  // 1.5 * 2^52
+  x = select(x < -708.0, splat<T>(-708.0), x);
+  x = select(x > 708.0, splat<T>(708.0), x);
+  const T shifted = x * kLog2e + kShift;  // round-to-nearest n sits in the low mantissa bits
+  const T n = shifted - kShift;
+  const T r = (x - n * kLn2Hi) - n * kLn2Lo;
+  T p = splat<T>(1.0 / 6227020800.0);
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  if constexpr (std::is_same_v<T, double>) {
+    const std::uint64_t bits = (std::bit_cast<std::uint64_t>(shifted) + 1023u) << 52;
+    return p * std::bit_cast<double>(bits);
+  } else {
+    const UPack bits = (std::bit_cast<UPack>(shifted) + 1023u) << 52;
+    return p * std::bit_cast<Pack>(bits);
+  }
+}
+
+/// Runs `update` over neurons [0, n): on packs of kLanes, then scalar on the tail. `update` is a
+/// generic lambda [&]<class T>(std::size_t k) returning the spike condition of neurons k...;
+/// the indices of spiking neurons are appended to `spiked` in increasing order (the branch is
+/// taken only when a pack has a spike, which is rare in a step).
+template <class F> inline std::size_t update_all(std::size_t n, std::uint32_t* spiked, F&& update) {
+  std::size_t count = 0, k = 0;
+  for (; k + kLanes <= n; k += kLanes) {
+    const Mask s = update.template operator()<Pack>(k);
+    if (any(s)) {
+      for (std::size_t j = 0; j < kLanes; ++j) {
+        if (lane(s, j)) spiked[count++] = static_cast<std::uint32_t>(k + j);
+      }
+    }
+  }
+  for (; k < n; ++k) {
+    if (update.template operator()<double>(k)) spiked[count++] = static_cast<std::uint32_t>(k);
+  }
+  return count;
+}
+
+}  // namespace spikeforge::neurons::simd
