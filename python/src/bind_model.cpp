@@ -137,6 +137,7 @@ void bind_model(py::module_& m) {
 
   py::class_<Network>(m, "Network", "The network description shared by every backend.")
       .def(py::init<>())
+      .def(py::init<const Network&>(), py::arg("other"), "A copy of `other`.")
       .def_readwrite("dt", &Network::dt)
       .def_readwrite("seed", &Network::seed)
       .def_readwrite("populations", &Network::populations)

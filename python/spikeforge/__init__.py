@@ -1,0 +1,23 @@
+"""spikeforge: spiking neural networks described once, run on the CPU engine or the
+neuromorphic core. Units everywhere: ms, mV, nA, nS, pF, Hz."""
+
+from . import _core
+from ._core import Error, UnsupportedError, ValidationError
+from .analysis import firing_rates, pair_stdp_window, population_rate
+from .connectors import (AllToAll, DenseMatrix, FixedInDegree, FixedOutDegree, FixedProbability, FromList,
+                         OneToOne)
+from .models import NeuronModel, model_info, neuron_models
+from .network import Network, Population, Projection, SpikeSource
+from .simulator import CSRWeights, Simulator, Spikes, StateTrace, Synapses, WeightSnapshots, backends
+from .values import LogNormal, Normal, Uniform
+from . import reference
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network", "Population", "Projection", "SpikeSource", "Simulator", "Spikes", "StateTrace", "Synapses",
+    "CSRWeights", "WeightSnapshots", "AllToAll", "OneToOne", "FixedProbability", "FixedInDegree",
+    "FixedOutDegree", "FromList", "DenseMatrix", "Uniform", "Normal", "LogNormal", "neuron_models",
+    "model_info", "NeuronModel", "backends", "population_rate", "firing_rates", "pair_stdp_window",
+    "Error", "ValidationError", "UnsupportedError", "reference",
+]

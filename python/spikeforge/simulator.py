@@ -1,0 +1,344 @@
+"""Running a network: spikeforge.Simulator and the records it returns (spike times in ms and
+neuron ids, state traces, weights) as NumPy arrays that share memory with the simulator's buffers."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _checks
+from . import _core
+from .network import Network
+
+__all__ = ["Simulator", "Spikes", "StateTrace", "WeightSnapshots", "Synapses", "CSRWeights", "backends"]
+
+# Runs expected to take less wall time than this show no progress bar (tqdm's `delay`).
+_PROGRESS_DELAY_S = 1.0
+# Above this many matrix entries weights(format="auto") returns a sparse form.
+_DENSE_LIMIT = 1 << 20
+
+
+def backends() -> list:
+    """Names of the registered simulation backends ("cpu", ...)."""
+    return list(_core.backend_names())
+
+
+class Spikes(NamedTuple):
+    """Spikes of one probe in the order they happened: times (ms, float64) and ids (neuron
+    indices within the group, uint32). Read-only views, valid for as long as you keep them."""
+
+    times: np.ndarray
+    ids: np.ndarray
+
+
+class WeightSnapshots(NamedTuple):
+    """Weight snapshots of one projection: times (ms) and weights (snapshots x synapses, in the
+    order Simulator.synapses lists them; nA, nS or mV by the post model)."""
+
+    times: np.ndarray
+    weights: np.ndarray
+
+
+class CSRWeights(NamedTuple):
+    """Weights as compressed sparse rows: row i (pre neuron i) holds columns (post neurons)
+    indices[indptr[i]:indptr[i+1]] with weights data[...] (nA, nS or mV by the post model)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    shape: tuple
+
+
+class Synapses:
+    """The synapses of one projection: pre and post neuron indices (uint32), weight (nA for
+    current-based, nS for conductance-based post models, mV for lif_delta) and delay (ms)."""
+
+    def __init__(self, pre, post, weight, delay, n_pre: int, n_post: int):
+        self.pre, self.post, self.weight, self.delay = pre, post, weight, delay
+        self.shape = (int(n_pre), int(n_post))
+
+    def __len__(self):
+        return int(self.pre.size)
+
+    def __repr__(self):
+        return f"Synapses({len(self)} synapses, shape={self.shape})"
+
+    def dense(self, absent: float = 0.0) -> np.ndarray:
+        """A (n_pre, n_post) matrix of weights; `absent` where no synapse exists; the weights of
+        several synapses between one pair add up."""
+        m = np.full(self.shape, absent, dtype=np.float64)
+        if len(self):
+            m[self.pre, self.post] = 0.0
+            np.add.at(m, (self.pre, self.post), self.weight)
+        return m
+
+    def csr(self) -> CSRWeights:
+        """CSR arrays by pre neuron. When the synapses are already ordered by pre neuron (the cpu
+        backend's storage order) indices and data are the post and weight arrays themselves."""
+        pre = self.pre
+        if pre.size and np.any(pre[1:] < pre[:-1]):
+            order = np.argsort(pre, kind="stable")
+            indices, data = self.post[order], self.weight[order]
+        else:
+            indices, data = self.post, self.weight
+        indptr = np.zeros(self.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pre, minlength=self.shape[0]), out=indptr[1:])
+        return CSRWeights(indptr, indices, data, self.shape)
+
+    def to_scipy(self):
+        """scipy.sparse.csr_array of the weights (needs scipy)."""
+        import scipy.sparse
+        c = self.csr()
+        return scipy.sparse.csr_array((c.data, c.indices, c.indptr), shape=c.shape)
+
+
+class StateTrace:
+    """State trace of one probe: times (ms), neurons (indices), and per variable a (samples x
+    neurons) array, by trace["v"] or trace.v (units of the model table: mV, nS, nA, ...)."""
+
+    def __init__(self, times, neurons, variables, values):
+        self.times, self.neurons, self.variables = times, neurons, list(variables)
+        self._values = dict(values)
+
+    def __getitem__(self, variable: str) -> np.ndarray:
+        try:
+            return self._values[variable]
+        except KeyError:
+            raise KeyError(f"state trace: no variable '{variable}' (recorded: {', '.join(self.variables)})") from None
+
+    def __getattr__(self, variable: str):
+        values = self.__dict__.get("_values", {})
+        if variable in values:
+            return values[variable]
+        raise AttributeError(variable)
+
+    def __repr__(self):
+        return f"StateTrace({self.times.size} samples x {self.neurons.size} neurons: {', '.join(self.variables)})"
+
+
+class Simulator:
+    """Runs a Network on a backend.
+
+    Simulator(net, backend="cpu", threads=1, seed=1): backend is one of spikeforge.backends();
+    threads is the number of worker threads (results do not depend on it); seed keys run-time
+    randomness (Poisson sources). The description is validated first: a bad value raises
+    ValueError naming the object, the field and the allowed range. Later changes to `net` do not
+    affect the simulator.
+    """
+
+    def __init__(self, network, backend: str = "cpu", threads: int = 1, seed: int = 1):
+        if isinstance(network, Network):
+            self._network = Network._from_core(network.description)
+        elif isinstance(network, _core.Network):
+            self._network = Network._from_core(_core.Network(network))
+        else:
+            raise TypeError(f"simulator: network: expected a spikeforge.Network, got {type(network).__name__}")
+        backend = _checks.name(backend, "simulator: backend")
+        threads = _checks.count(threads, "simulator", "threads", 1 << 16)
+        if threads < 1:
+            raise ValueError(f"simulator: threads: {threads}: must be >= 1")
+        self._sim = _core.Simulator(self._network._net, backend, threads, _checks.seed(seed, "simulator"))
+
+    # -- running ---------------------------------------------------------------------------------
+    def run(self, duration: float, progress=None) -> None:
+        """Simulates `duration` more ms (rounded to whole steps), continuing where the last run
+        stopped. The GIL is released while the network runs.
+
+        progress: None shows a tqdm bar only when the run lasts more than about a second of wall
+        time; True always shows it; False never; a callable progress(t_ms, t_end_ms) is called about
+        every 1 % of the run and stops the run at that step boundary by returning False.
+        Ctrl-C stops the run at the next such boundary and raises KeyboardInterrupt; the simulator
+        stays usable (time tells where it stopped) and run() continues from there.
+        """
+        duration = _checks.real(duration, "simulator run", "duration", "ms")
+        if duration < 0:
+            raise ValueError(f"simulator run: duration: {duration} ms: must be >= 0 ms")
+        if progress is None or progress is True:
+            self._run_with_bar(duration, delay=_PROGRESS_DELAY_S if progress is None else 0.0)
+        elif progress is False:
+            self._sim.run(duration, None)
+        elif callable(progress):
+            self._sim.run(duration, progress)
+        else:
+            raise TypeError(f"simulator run: progress: expected None, a bool or a callable, "
+                            f"got {type(progress).__name__}")
+
+    def _run_with_bar(self, duration: float, delay: float) -> None:
+        from tqdm.auto import tqdm
+        start = self.time
+        total = round(duration / self.dt) * self.dt
+        bar = tqdm(total=total, unit="ms", delay=delay, leave=False, dynamic_ncols=True,
+                   bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} ms [{elapsed}<{remaining}]")
+
+        def update(t, t_end):
+            bar.update(t - start - bar.n)
+            return True
+
+        try:
+            self._sim.run(duration, update)
+        finally:
+            bar.close()
+
+    def reset(self) -> None:
+        """Back to t = 0 and the initial state; synapses and their current weights are kept;
+        recordings and spike counts are cleared (arrays handed out earlier stay as they were)."""
+        self._sim.reset()
+
+    @property
+    def time(self) -> float:
+        """Simulated time in ms."""
+        return self._sim.time
+
+    @property
+    def dt(self) -> float:
+        """Time step in ms."""
+        return self._sim.dt
+
+    @property
+    def steps(self) -> int:
+        """Steps simulated since construction or reset."""
+        return self._sim.steps
+
+    @property
+    def backend(self) -> str:
+        """Name of the backend running the network."""
+        return self._sim.backend
+
+    @property
+    def threads(self) -> int:
+        return self._sim.threads
+
+    @property
+    def seed(self) -> int:
+        return self._sim.seed
+
+    @property
+    def network(self) -> Network:
+        """The description being simulated (a copy)."""
+        return Network._from_core(self._network.description)
+
+    # -- results ---------------------------------------------------------------------------------
+    def spikes(self, name) -> Spikes:
+        """Spikes of a spike probe, by probe name or by the name of the recorded population or
+        source: times (ms) and ids. The arrays are read-only views of the simulator's record
+        buffers (no copy); later runs never change or invalidate them."""
+        times, ids = self._sim.spikes(self._probe_name(name))
+        return Spikes(times, ids)
+
+    def state(self, name) -> StateTrace:
+        """State trace of a state probe (by probe or population name): times (ms) and per
+        variable a (samples x neurons) array in the model's unit, read-only views (no copy)."""
+        d = self._sim.state(self._probe_name(name))
+        return StateTrace(d["times"], d["neurons"], d["variables"], d["values"])
+
+    def weight_snapshots(self, name) -> WeightSnapshots:
+        """Weight snapshots of a weight probe (by probe or projection name): times (ms) and a
+        (snapshots x synapses) array, synapses in the order synapses() lists them."""
+        times, weights = self._sim.weight_snapshots(self._probe_name(name))
+        return WeightSnapshots(times, weights)
+
+    def synapses(self, projection) -> Synapses:
+        """The synapses of a projection with their current weights (nA, nS or mV by the post
+        model) and delays (ms), in the backend's order. The arrays own their memory (taken from
+        the backend's answer without copying)."""
+        name = self._projection_name(projection)
+        pre, post, weight, delay = self._sim.synapses(name)
+        proj = self._network.projections[name]
+        groups = self._network._groups
+        return Synapses(pre, post, weight, delay, groups[proj.pre].size, groups[proj.post].size)
+
+    def weights(self, projection, format: str = "auto"):
+        """Current weights of a projection (nA, nS or mV by the post model).
+
+        format: "dense" (n_pre x n_post ndarray, 0 where no synapse), "csr" (CSRWeights arrays),
+        "scipy" (scipy.sparse.csr_array), "list" (the Synapses record), or "auto": dense up to
+        about a million matrix entries, scipy.sparse beyond if scipy is installed, else CSR.
+        """
+        if not isinstance(format, str):
+            raise TypeError(f"weights: format: expected a str, got {type(format).__name__}")
+        if format not in ("auto", "dense", "csr", "scipy", "list"):
+            raise ValueError(f"weights: format: '{format}': must be auto, dense, csr, scipy or list")
+        s = self.synapses(projection)
+        if format == "auto":
+            if s.shape[0] * s.shape[1] <= _DENSE_LIMIT:
+                format = "dense"
+            else:
+                try:
+                    import scipy.sparse  # noqa: F401
+                    format = "scipy"
+                except ImportError:
+                    format = "csr"
+        if format == "dense":
+            return s.dense()
+        if format == "csr":
+            return s.csr()
+        if format == "scipy":
+            return s.to_scipy()
+        return s
+
+    def set_weights(self, projection, weights) -> None:
+        """Replaces the weights of a projection (nA, nS or mV by the post model): a number for
+        every synapse, a 1-D array in the order synapses() lists them, or a (n_pre, n_post)
+        matrix read at each synapse's (pre, post). Wrong types raise TypeError; wrong shapes,
+        non-finite values or weights of the wrong sign for the receptor raise ValueError."""
+        name = self._projection_name(projection)
+        obj = f"projection '{name}'"
+        if isinstance(weights, (bool, np.bool_)):
+            raise TypeError(f"{obj}: weights: expected numbers, got bool")
+        if np.isscalar(weights) and not isinstance(weights, (str, bytes)):
+            value = _checks.real(weights, obj, "weights")
+            n = len(self._sim.synapses(name)[0])
+            self._sim.set_weights(name, np.full(n, value))
+            return
+        raw = np.asarray(weights) if not isinstance(weights, (str, bytes)) else None
+        if raw is None or raw.dtype.kind not in "iuf":
+            kind = type(weights).__name__ if raw is None else f"dtype {raw.dtype}"
+            raise TypeError(f"{obj}: weights: expected real numbers, got {kind}")
+        if raw.ndim == 2:
+            s = self.synapses(name)
+            if raw.shape != s.shape:
+                raise ValueError(f"{obj}: weights: matrix of shape {raw.shape}: must be {s.shape}")
+            w = _checks.float_array(raw, obj, "weights", ndim=2)[s.pre, s.post]
+        else:
+            w = _checks.float_array(raw, obj, "weights", ndim=1)
+        self._sim.set_weights(name, np.ascontiguousarray(w, dtype=np.float64))
+
+    def spike_counts(self, population) -> np.ndarray:
+        """Spikes per neuron of a population since the last reset (uint64)."""
+        return self._sim.spike_counts(self._group_name(population))
+
+    def spike_count(self, population) -> int:
+        """Total spikes of a population since the last reset."""
+        return int(self.spike_counts(population).sum())
+
+    def mean_rate(self, population) -> float:
+        """Mean firing rate of a population in Hz over the time simulated since the last reset."""
+        return self._sim.mean_rate(self._group_name(population))
+
+    @property
+    def bytes_per_synapse(self) -> float:
+        """Synapse storage bytes per synapse of the backend."""
+        return self._sim.bytes_per_synapse
+
+    def __repr__(self):
+        return f"Simulator(backend={self.backend!r}, t={self.time} ms, dt={self.dt} ms, threads={self.threads})"
+
+    # -- helpers ---------------------------------------------------------------------------------
+    @staticmethod
+    def _probe_name(name) -> str:
+        return name.name if hasattr(name, "name") and not isinstance(name, str) else _checks.name(name, "probe")
+
+    def _projection_name(self, projection) -> str:
+        name = self._probe_name(projection)
+        if name not in self._network.projections:
+            raise ValueError(f"simulator: no projection '{name}' (projections: "
+                             f"{', '.join(self._network.projections) or 'none'})")
+        return name
+
+    def _group_name(self, population) -> str:
+        name = self._probe_name(population)
+        if name not in self._network.populations:
+            raise ValueError(f"simulator: no population '{name}' (populations: "
+                             f"{', '.join(self._network.populations) or 'none'})")
+        return name
