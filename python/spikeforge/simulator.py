@@ -177,6 +177,7 @@ class Simulator:
 
         try:
             self._sim.run(duration, update)
+            bar.refresh()  # show the final position even when the last update was throttled
         finally:
             bar.close()
 
