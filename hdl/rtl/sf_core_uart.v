@@ -8,9 +8,7 @@ module sf_core_uart #(
   input  wire clk,
   input  wire rst,
   input  wire rx,
-  output wire tx,
-  output wire rx_activity,  // one-clock pulse per received byte
-  output wire tx_activity   // one-clock pulse per transmitted byte
+  output wire tx
 );
   wire [7:0] rx_data, fifo_data, out_data;
   wire       rx_valid, fifo_valid, core_in_ready, out_valid, uart_ready;
@@ -33,7 +31,4 @@ module sf_core_uart #(
 
   sf_uart_tx #(.DIV(DIV)) u_uart_tx (
     .clk(clk), .rst(rst), .data(out_data), .valid(out_valid), .ready(uart_ready), .tx(tx));
-
-  assign rx_activity = rx_valid;
-  assign tx_activity = out_valid && uart_ready;
 endmodule

@@ -1,10 +1,9 @@
 // iCEBreaker top: 12 MHz pad -> PLL -> 24 MHz system clock, power-on reset, and sf_core_uart
-// at 1 Mbaud on the FTDI UART. Red LED blinks on received bytes, green on transmitted bytes.
+// at 1 Mbaud on the FTDI UART. The red LED shows received traffic, the green one sent traffic.
 module sf_icebreaker_top #(
   parameter N   = 256,
   parameter NA  = 256,
-  parameter DIV = 24,          // 24 MHz / 24 = 1 Mbaud
-  parameter LED_BITS = 19      // LED pulse stretch: 2^19 clocks = 22 ms at 24 MHz
+  parameter DIV = 24           // 24 MHz / 24 = 1 Mbaud
 ) (
   input  wire clk_12m,
   input  wire uart_rx,
@@ -32,36 +31,25 @@ module sf_icebreaker_top #(
   );
 
   // Flip-flops power up at zero, so the counter starts at zero and holds reset until the PLL
-  // has locked and 2^8 further clocks have passed. The button restarts it.
-  reg [8:0] por_q = 9'd0;
-  wire      rst = !por_q[8];
+  // has locked and 16 further clocks have passed. The button restarts it.
+  reg [4:0] por_q = 5'd0;
+  wire      rst = !por_q[4];
   always @(posedge clk) begin
-    if (!pll_lock || !button_n) por_q <= 9'd0;
-    else if (!por_q[8]) por_q <= por_q + 9'd1;
+    if (!pll_lock || !button_n) por_q <= 5'd0;
+    else if (!por_q[4]) por_q <= por_q + 5'd1;
   end
 
-  wire rx_activity, tx_activity;
   sf_core_uart #(.N(N), .NA(NA), .DIV(DIV)) u_core_uart (
-    .clk(clk), .rst(rst), .rx(uart_rx), .tx(uart_tx),
-    .rx_activity(rx_activity), .tx_activity(tx_activity));
+    .clk(clk), .rst(rst), .rx(uart_rx), .tx(uart_tx));
 
-  // One shared period counter instead of a stretch counter per LED: an LED is lit for the
-  // whole period that follows a period with activity, which costs a few flip-flops per LED.
-  reg [LED_BITS-1:0] led_period_q = {LED_BITS{1'b0}};
-  reg                red_seen_q = 1'b0, green_seen_q = 1'b0;
-  reg                red_on_q = 1'b0, green_on_q = 1'b0;
+  // The LEDs follow the UART lines through one flip-flop each: idle lines keep them dark,
+  // traffic makes them glow. This costs two cells, where pulse stretchers cost dozens in a
+  // design that has to fit the UP5K.
+  reg led_red_q = 1'b1, led_green_q = 1'b1;
   always @(posedge clk) begin
-    led_period_q <= led_period_q + 1'b1;
-    if (led_period_q == {LED_BITS{1'b0}}) begin
-      red_on_q     <= red_seen_q || rx_activity;
-      green_on_q   <= green_seen_q || tx_activity;
-      red_seen_q   <= 1'b0;
-      green_seen_q <= 1'b0;
-    end else begin
-      if (rx_activity) red_seen_q <= 1'b1;
-      if (tx_activity) green_seen_q <= 1'b1;
-    end
+    led_red_q   <= uart_rx;
+    led_green_q <= uart_tx;
   end
-  assign led_red_n   = !red_on_q;
-  assign led_green_n = !green_on_q;
+  assign led_red_n   = led_red_q;
+  assign led_green_n = led_green_q;
 endmodule

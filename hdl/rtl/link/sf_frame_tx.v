@@ -5,6 +5,8 @@
 // bytes) is collected in a block RAM and then drained; tx_ready is low while it drains.
 // A full group is sent only once more data or the end arrives, so a payload whose encoding
 // ends on exactly 254 non-zero bytes gets no extra empty group (the canonical encoding).
+// A group's code byte is always its byte count + 1 (a full group: 254 + 1 = 0xFF), so the
+// count alone describes the group being drained.
 module sf_frame_tx #(
   // The transmitter streams and never buffers a whole payload, so the limit only keeps the
   // interface symmetric with sf_frame_rx.
@@ -31,7 +33,6 @@ module sf_frame_tx #(
   reg [1:0]  mode_q;
   reg [1:0]  phase_q;
   reg [7:0]  count_q;   // bytes collected in the current group (0..254)
-  reg [7:0]  code_q;
   reg [7:0]  rd_idx_q;
   reg        final_q;   // the group being drained is the last of the frame
   reg [15:0] crc_q;
@@ -55,11 +56,12 @@ module sf_frame_tx #(
   wire [15:0] crc_next;
   sf_crc16 u_crc (.crc_in(crc_q), .data(tx_data), .crc_out(crc_next));
 
-  wire out_fire  = out_ready && (mode_q != M_FILL);
-  wire last_data = rd_idx_q == (code_q - 8'd2);
+  wire       out_fire  = out_ready && (mode_q != M_FILL);
+  wire [7:0] rd_next   = rd_idx_q + 8'd1;
+  wire       last_data = rd_next == count_q;
   // Read address for the next cycle's group_rd_q: byte 0 while the code goes out, then
   // advance on every accepted data byte.
-  wire [7:0] rd_sel = (mode_q == M_DATA) ? (out_fire ? rd_idx_q + 8'd1 : rd_idx_q) : 8'd0;
+  wire [7:0] rd_sel = (mode_q == M_DATA) ? (out_fire ? rd_next : rd_idx_q) : 8'd0;
 
   always @(posedge clk) begin
     if (take && src_byte != 8'h00) group_mem[count_q] <= src_byte;
@@ -71,7 +73,6 @@ module sf_frame_tx #(
       mode_q   <= M_FILL;
       phase_q  <= P_PAYLOAD;
       count_q  <= 8'd0;
-      code_q   <= 8'd1;
       rd_idx_q <= 8'd0;
       final_q  <= 1'b0;
       crc_q    <= 16'hFFFF;
@@ -88,17 +89,14 @@ module sf_frame_tx #(
               default:  phase_q <= P_END;
             endcase
             if (src_byte == 8'h00) begin
-              code_q <= count_q + 8'd1;
               mode_q <= M_CODE;
             end else begin
               count_q <= count_q + 8'd1;
             end
           end else if (group_full && (src_valid || phase_q == P_END)) begin
-            code_q  <= 8'hFF;
             mode_q  <= M_CODE;
             final_q <= phase_q == P_END;
           end else if (phase_q == P_END) begin
-            code_q  <= count_q + 8'd1;
             mode_q  <= M_CODE;
             final_q <= 1'b1;
           end
@@ -106,16 +104,18 @@ module sf_frame_tx #(
         M_CODE: begin
           if (out_fire) begin
             rd_idx_q <= 8'd0;
-            count_q  <= 8'd0;
-            if (code_q != 8'd1) mode_q <= M_DATA;
-            else if (final_q)   mode_q <= M_DELIM;
-            else                mode_q <= M_FILL;
+            if (count_q != 8'd0) mode_q <= M_DATA;
+            else if (final_q)    mode_q <= M_DELIM;
+            else                 mode_q <= M_FILL;
           end
         end
         M_DATA: begin
           if (out_fire) begin
-            rd_idx_q <= rd_idx_q + 8'd1;
-            if (last_data) mode_q <= final_q ? M_DELIM : M_FILL;
+            rd_idx_q <= rd_next;
+            if (last_data) begin
+              count_q <= 8'd0;
+              mode_q  <= final_q ? M_DELIM : M_FILL;
+            end
           end
         end
         default: begin  // M_DELIM
@@ -133,7 +133,7 @@ module sf_frame_tx #(
   reg [7:0] out_byte;
   always @(*) begin
     case (mode_q)
-      M_CODE:  out_byte = code_q;
+      M_CODE:  out_byte = count_q + 8'd1;
       M_DATA:  out_byte = group_rd_q;
       default: out_byte = 8'h00;
     endcase
