@@ -17,6 +17,10 @@ module sf_core_ram #(
 );
   localparam DW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
 
+  // The core never uses the data of a read that meets a write to the same address; without
+  // no_rw_check yosys emulates read-before-write in fabric (about 40 flip-flops and 20 LUTs
+  // per RAM), which alone would overflow the UP5K.
+  (* no_rw_check *)
   reg [W-1:0] mem [0:DEPTH-1];
   reg [W-1:0] rdata_q;
 
