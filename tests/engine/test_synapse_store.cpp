@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <tuple>
 #include <vector>
 
@@ -107,6 +108,8 @@ TEST(SynapseStore, BytesPerStaticSynapse) {
   const double per_row = 4.0 * 4001.0 / static_cast<double>(pre.size());
   EXPECT_LE(distinct.bytes_per_synapse(), 8.0 + per_row + 1e-3) << "bytes per synapse, distinct weights";
   EXPECT_LE(distinct.bytes_per_synapse(), 8.1);
+  std::printf("bytes per synapse: %.3f (equal weights), %.3f (distinct weights), %zu synapses\n",
+              shared.bytes_per_synapse(), distinct.bytes_per_synapse(), pre.size());
 }
 
 TEST(SynapseStore, RejectsBadInput) {
