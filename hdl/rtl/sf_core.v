@@ -63,7 +63,8 @@ module sf_core #(
     S_L2 = 7'd36, S_L3 = 7'd37, S_H1 = 7'd38, S_H2 = 7'd39, S_H3 = 7'd40, S_H4 = 7'd41,
     S_H5 = 7'd42, S_B1 = 7'd43, S_B2 = 7'd44, S_B3 = 7'd45, S_B4 = 7'd46, S_B5 = 7'd47,
     S_T1 = 7'd48, S_T2 = 7'd49, S_T3 = 7'd50, S_T4 = 7'd51, S_COL = 7'd52,
-    S_NP_NEXT = 7'd53, S_ST_END = 7'd54, S_ST_NEXT = 7'd55, S_ST_BEGIN = 7'd56;
+    S_NP_NEXT = 7'd53, S_ST_END = 7'd54, S_ST_NEXT = 7'd55, S_ST_BEGIN = 7'd56,
+    S_CHK1 = 7'd57, S_CHK2 = 7'd58, S_P1_W = 7'd59;
 
   // ---------------------------------------------------------------------------------------
   // Helpers
@@ -165,8 +166,7 @@ module sf_core #(
   reg        en_q;
   reg        ev_q;
 
-  reg [15:0] p_q [0:7];
-  reg [15:0] v_q, u_q, i_q, inew_q, diff_q, sq_q;
+  reg [15:0] v_q, u_q, i_q, inew_q, diff_q;
   reg [7:0]  refr_q;
   // dep (bits 14:8) is recomputed from the new trace, never read back here.
   /* verilator lint_off UNUSEDSIGNAL */
@@ -303,12 +303,12 @@ module sf_core #(
   endgenerate
 
   // The one multiplier of the datapath (an SB_MAC16 on the board).
-  reg  [15:0] mul_a, mul_b;
+  reg  [15:0] mul_a_q, mul_b_q;  // operands registered: the DSP path is register to register
   // Every use of the product shifts right by at least 6 or takes bits 15:8.
   /* verilator lint_off UNUSEDSIGNAL */
   wire [31:0] mul_p;
   /* verilator lint_on UNUSEDSIGNAL */
-  sf_mul16 u_mul (.clk(clk), .a(mul_a), .b(mul_b), .p(mul_p));
+  sf_mul16 u_mul (.clk(clk), .a(mul_a_q), .b(mul_b_q), .p(mul_p));
 
   // Weight address of (source, word j): bank (j + s) mod 4, row base s * N/8, word j / 4.
   // j[1:0] selects the bank, not the address; the row base never exceeds 14 bits.
@@ -354,6 +354,8 @@ module sf_core #(
   wire [1:0]  rw_bank = idx_q[2:1] + hdr_q[1][1:0];
   wire [15:0] rw_word = sp_rd[rw_bank];
   wire [31:0] vx = sx16(v_q);
+  wire [15:0] v_half = sat16(vx + {acc_q[31], acc_q[31:1]});
+  wire [15:0] bv_diff = sat16({{8{mul_p[31]}}, mul_p[31:8]} - sx16(u_q));
 
   // The word READ_STATE returns for idx_q
   reg [15:0] rs_word;
@@ -376,8 +378,10 @@ module sf_core #(
   /* verilator lint_on UNUSEDSIGNAL */
 
   // Neuron-pass words
-  wire        izh = p_q[0][0];
-  wire [7:0]  t_ref = p_q[0][15:8];
+  // Parameter words come straight from the parameter RAMs: idx_q holds the neuron for the
+  // whole of its update, so the read ports keep presenting its words.
+  wire        izh = par_rd[0][0];
+  wire [7:0]  t_ref = par_rd[0][15:8];
 
   // Trace decay of the source pass (the deliberately broken build rounds instead of flooring,
   // so the co-simulation test can prove that it sees a one-LSB trace difference).
@@ -387,6 +391,8 @@ module sf_core #(
 `else
   wire [7:0]  pre_decay = mul_p[15:8];
 `endif
+  wire [7:0]  x_new = tsat(pre_decay, ev_q ? inc_pre_q : 8'd0);
+  wire [7:0]  xpost_new = tsat(mul_p[15:8], spike_q ? inc_post_q : 8'd0);
 
   // ---------------------------------------------------------------------------------------
   // Combinational control of memories, multiplier and the tx stream
@@ -395,8 +401,6 @@ module sf_core #(
     tx_data = tb_q;
     tx_valid = 1'b0;
     tx_last = 1'b0;
-    mul_a = 16'd0;
-    mul_b = 16'd0;
     par_ra = idx_q[7:0];
     par_wa = idx_q[7:0];
     par_wd = {rd_data, lo_q};
@@ -533,15 +537,7 @@ module sf_core #(
         nr_ra = s_q[7:0];
         sb_ra = s_q[8:1];
       end
-      S_P1_B: begin
-        mul_a = {8'd0, pre_cur[7:0]};
-        mul_b = {8'd0, k_pre_q};
-        aq_we = !(s_q < {1'b0, N9});
-      end
-      S_P1_D: begin
-        mul_a = {8'd0, x_q};
-        mul_b = {8'd0, a_plus_q};
-      end
+      S_P1_B: aq_we = !(s_q < {1'b0, N9});
       S_P1_E: begin
         sb_wa = s_q[8:1];
         pre_wd = {en_q, amt(mul_p[15:8]), x_q};
@@ -569,15 +565,6 @@ module sf_core #(
         nr_ra = n_q[7:0];
         hb_ra = n_q[7:1];
       end
-      S_C1: begin mul_a = i_q; mul_b = p_q[6]; end
-      S_C2: begin mul_a = i_q; mul_b = p_q[5]; end
-      S_L1: begin mul_a = diff_q; mul_b = p_q[4]; end
-      S_H1: begin mul_a = v_q; mul_b = v_q; end
-      S_H3: begin mul_a = sq_q; mul_b = 16'd41; end
-      S_B1: begin mul_a = p_q[7]; mul_b = v_q; end
-      S_B3: begin mul_a = p_q[4]; mul_b = diff_q; end
-      S_T1: begin mul_a = {8'd0, post_q[7:0]}; mul_b = {8'd0, k_post_q}; end
-      S_T3: begin mul_a = {8'd0, post_q[7:0]}; mul_b = {8'd0, a_minus_q}; end
       S_T4: begin
         nr_wa = n_q[7:0];
         hb_wa = n_q[7:1];
@@ -629,79 +616,105 @@ module sf_core #(
   assign frame_done = state_q == S_FINISH;
 
   // ---------------------------------------------------------------------------------------
-  // Dispatch: opcode, then length, then arguments (the order the protocol document gives)
-  reg        d_ok;
-  reg [7:0]  d_nak;
+  // Dispatch: opcode, then length, then arguments (the order the protocol document gives).
+  // Two registered stages keep the header checks off the critical path: CHK1 forms the length
+  // verdict, one range sum and the simple argument flags; CHK2 compares the sum with its limit.
+  reg        c_len_bad, c_known, c_arg_bad, c_uses_sum, c_lim_ns;
+  reg [17:0] c_sum_a, c_sum_b;
   reg [6:0]  d_next;
   always @(*) begin
-    d_ok = 1'b1;
-    d_nak = 8'd0;
+    c_known = 1'b1;
+    c_len_bad = 1'b0;
+    c_arg_bad = 1'b0;
+    c_uses_sum = 1'b0;
+    c_lim_ns = 1'b0;
+    c_sum_a = 18'd0;
+    c_sum_b = 18'd0;
     d_next = S_FINISH;
     case (op)
       OP_HELLO: begin
-        if (len_q != 10'd1) d_nak = NAK_LENGTH;
+        c_len_bad = len_q != 10'd1;
         d_next = S_SENDBUF;
       end
       OP_WW: begin
-        if (len_q < 10'd6) d_nak = NAK_LENGTH;
-        else if ({2'd0, h12} >= NS18 || {2'd0, h34} + len18 - 18'd5 > N18) d_nak = NAK_ARG;
+        c_len_bad = len_q < 10'd6;
+        c_arg_bad = {2'd0, h12} >= NS18;
+        c_uses_sum = 1'b1;
+        c_sum_a = {2'd0, h34};
+        c_sum_b = len18 - 18'd5;
         d_next = S_WW_RD;
       end
       OP_RW: begin
-        if (len_q != 10'd7) d_nak = NAK_LENGTH;
-        else if ({2'd0, h12} >= NS18 || h56 == 16'd0 || h56 > 16'd256 ||
-                 {2'd0, h34} + {2'd0, h56} > N18) d_nak = NAK_ARG;
+        c_len_bad = len_q != 10'd7;
+        c_arg_bad = {2'd0, h12} >= NS18 || h56 == 16'd0 || h56 > 16'd256;
+        c_uses_sum = 1'b1;
+        c_sum_a = {2'd0, h34};
+        c_sum_b = {2'd0, h56};
         d_next = S_SENDBUF;
       end
       OP_WP: begin
-        if (len_q < 10'd19 || len_q[3:0] != 4'd3) d_nak = NAK_LENGTH;
-        else if ({2'd0, h12} + {12'd0, len_q[9:4]} > N18) d_nak = NAK_ARG;
+        c_len_bad = len_q < 10'd19 || len_q[3:0] != 4'd3;
+        c_uses_sum = 1'b1;
+        c_sum_a = {2'd0, h12};
+        c_sum_b = {12'd0, len_q[9:4]};
         d_next = S_W16_A;
       end
       OP_WS: begin
-        if (len_q < 10'd6 || len_q[0]) d_nak = NAK_LENGTH;
-        else if (kind > 8'd3 || {2'd0, h23} + {9'd0, len_q[9:1]} - 18'd2 > N18) d_nak = NAK_ARG;
+        c_len_bad = len_q < 10'd6 || len_q[0];
+        c_arg_bad = kind > 8'd3;
+        c_uses_sum = 1'b1;
+        c_sum_a = {2'd0, h23};
+        c_sum_b = {9'd0, len_q[9:1]} - 18'd2;
         d_next = S_W16_A;
       end
       OP_WL: begin
-        if (len_q < 10'd5) d_nak = NAK_LENGTH;
-        else if (kind > 8'd1 || {2'd0, h23} + len18 - 18'd4 > (kind[0] ? N18 : NS18)) d_nak = NAK_ARG;
+        c_len_bad = len_q < 10'd5;
+        c_arg_bad = kind > 8'd1;
+        c_uses_sum = 1'b1;
+        c_lim_ns = !kind[0];
+        c_sum_a = {2'd0, h23};
+        c_sum_b = len18 - 18'd4;
         d_next = S_WL_A;
       end
       OP_STDP: begin
-        if (len_q != 10'd9) d_nak = NAK_LENGTH;
-        else if ($signed(hdr_q[7]) > $signed(hdr_q[8])) d_nak = NAK_ARG;
+        c_len_bad = len_q != 10'd9;
+        c_arg_bad = $signed(hdr_q[7]) > $signed(hdr_q[8]);
         d_next = S_SENDBUF;
       end
       OP_INPUT: begin
-        if (len_q < 10'd2) d_nak = NAK_LENGTH;
-        else if (hdr_q[1] >= NSLOT) d_nak = NAK_ARG;
+        c_len_bad = len_q < 10'd2;
+        c_arg_bad = hdr_q[1] >= NSLOT;
         d_next = S_IN_CA;
       end
       OP_STEP: begin
-        if (len_q != 10'd3) d_nak = NAK_LENGTH;
-        else if (h12 == 16'd0) d_nak = NAK_ARG;
+        c_len_bad = len_q != 10'd3;
+        c_arg_bad = h12 == 16'd0;
         d_next = S_ST_BEGIN;
       end
       OP_RS: begin
-        if (len_q != 10'd6) d_nak = NAK_LENGTH;
-        else if ((kind > 8'd5 && kind < 8'd8) || kind > 8'd15 || h45 == 16'd0 || h45 > 16'd254 ||
-                 {2'd0, h23} + {2'd0, h45} > (kind == 8'd5 ? NS18 : N18)) d_nak = NAK_ARG;
+        c_len_bad = len_q != 10'd6;
+        c_arg_bad = (kind > 8'd5 && kind < 8'd8) || kind > 8'd15 || h45 == 16'd0 || h45 > 16'd254;
+        c_uses_sum = 1'b1;
+        c_lim_ns = kind == 8'd5;
+        c_sum_a = {2'd0, h23};
+        c_sum_b = {2'd0, h45};
         d_next = S_SENDBUF;
       end
       OP_CLEAR: begin
-        if (len_q != 10'd2) d_nak = NAK_LENGTH;
-        else if (hdr_q[1] > 8'd7) d_nak = NAK_ARG;
+        c_len_bad = len_q != 10'd2;
+        c_arg_bad = hdr_q[1] > 8'd7;
         d_next = S_CLR;
       end
-      default: d_nak = NAK_OPCODE;
+      default: c_known = 1'b0;
     endcase
-    if (d_nak != 8'd0) d_ok = 1'b0;
   end
+
+  reg        k_known_q, k_len_bad_q, k_arg_bad_q, k_uses_sum_q, k_lim_ns_q;
+  reg [17:0] k_sum_q;
+  reg [7:0]  d_nak_q;
 
   // ---------------------------------------------------------------------------------------
   // Sequential part
-  integer q;
   always @(posedge clk) begin
     if (rst) begin
       state_q <= S_IDLE;
@@ -751,16 +764,32 @@ module sf_core #(
           if (hk_q != 4'd0) hdr_q[hk_q - 4'd1] <= rd_data;
           pa_q <= pa_q + 9'd1;
           hk_q <= hk_q + 4'd1;
-          if (hk_q == 4'd9) state_q <= S_DISP;
+          if (hk_q == 4'd9) state_q <= S_CHK1;
+        end
+        S_CHK1: begin
+          k_known_q <= c_known;
+          k_len_bad_q <= c_len_bad;
+          k_arg_bad_q <= c_arg_bad;
+          k_uses_sum_q <= c_uses_sum;
+          k_lim_ns_q <= c_lim_ns;
+          k_sum_q <= c_sum_a + c_sum_b;
+          state_q <= S_CHK2;
+        end
+        S_CHK2: begin
+          if (!k_known_q) d_nak_q <= NAK_OPCODE;
+          else if (k_len_bad_q) d_nak_q <= NAK_LENGTH;
+          else if (k_arg_bad_q || (k_uses_sum_q && k_sum_q > (k_lim_ns_q ? NS18 : N18))) d_nak_q <= NAK_ARG;
+          else d_nak_q <= 8'd0;
+          state_q <= S_DISP;
         end
         S_DISP: begin
           sb_idx_q <= 4'd0;
           tlast_q <= 1'b1;
           ret_q <= S_FINISH;
           k_q <= 16'd0;
-          if (!d_ok) begin
+          if (d_nak_q != 8'd0) begin
             sb_q[0] <= R_NAK;
-            sb_q[1] <= d_nak;
+            sb_q[1] <= d_nak_q;
             sb_q[2] <= op;
             sb_len_q <= 4'd3;
             state_q <= S_SENDBUF;
@@ -979,13 +1008,17 @@ module sf_core #(
         end
         S_P1_A: state_q <= S_P1_B;
         S_P1_B: begin
-          x_q <= pre_cur[7:0];
           en_q <= pre_cur[15];
           ev_q <= (s_q < {1'b0, N9}) ? nst_rd[8] : aq_rd;
-          state_q <= S_P1_C;
+          mul_a_q <= {8'd0, pre_cur[7:0]};
+          mul_b_q <= {8'd0, k_pre_q};
+          state_q <= S_P1_W;
         end
+        S_P1_W: state_q <= S_P1_C;
         S_P1_C: begin
-          x_q <= tsat(pre_decay, ev_q ? inc_pre_q : 8'd0);
+          x_q <= x_new;
+          mul_a_q <= {8'd0, x_new};
+          mul_b_q <= {8'd0, a_plus_q};
           state_q <= S_P1_D;
         end
         S_P1_D: state_q <= S_P1_E;
@@ -1034,6 +1067,7 @@ module sf_core #(
 
         S_NP_BEGIN: begin
           n_q <= 9'd0;
+          idx_q <= 10'd0;
           tb_q <= R_SPIKES;
           tlast_q <= 1'b0;
           ret_q <= S_NP_A;
@@ -1041,10 +1075,11 @@ module sf_core #(
         end
         S_NP_A: state_q <= S_NP_B;
         S_NP_B: begin
-          for (q = 0; q < 8; q = q + 1) p_q[q] <= par_rd[q];
           v_q <= v_rd;
           u_q <= u_rd;
           i_q <= n_q[0] ? io_rd : ie_rd;
+          mul_a_q <= n_q[0] ? io_rd : ie_rd;
+          mul_b_q <= par_rd[6];
           refr_q <= nst_rd[7:0];
           post_q <= n_q[0] ? poo_rd : poe_rd;
           spike_q <= 1'b0;
@@ -1052,7 +1087,9 @@ module sf_core #(
           state_q <= S_C1;
         end
         S_C1: begin
-          diff_q <= sat16(sx16(v_q) - sx16(p_q[3]));
+          diff_q <= sat16(sx16(v_q) - sx16(par_rd[3]));
+          mul_a_q <= i_q;
+          mul_b_q <= par_rd[5];
           state_q <= S_C2;
         end
         S_C2: begin
@@ -1061,10 +1098,12 @@ module sf_core #(
         end
         S_C3: begin
           inew_q <= mul_p[30:15];
+          mul_a_q <= izh ? v_q : diff_q;
+          mul_b_q <= izh ? v_q : par_rd[4];
           state_q <= izh ? S_H1 : S_L1;
         end
         S_L1: begin
-          acc_q <= sx16(p_q[3]) + in_q;
+          acc_q <= sx16(par_rd[3]) + in_q;
           state_q <= S_L2;
         end
         S_L2: begin
@@ -1074,13 +1113,15 @@ module sf_core #(
         S_L3: begin
           if (refr_q != 8'd0) begin
             refr_q <= refr_q - 8'd1;
-          end else if ($signed(sat16(acc_q)) >= $signed(p_q[1])) begin
+          end else if ($signed(sat16(acc_q)) >= $signed(par_rd[1])) begin
             spike_q <= 1'b1;
-            v_q <= p_q[2];
+            v_q <= par_rd[2];
             refr_q <= t_ref;
           end else begin
             v_q <= sat16(acc_q);
           end
+          mul_a_q <= {8'd0, post_q[7:0]};
+          mul_b_q <= {8'd0, k_post_q};
           state_q <= S_T1;
         end
         S_H1: begin
@@ -1088,7 +1129,8 @@ module sf_core #(
           state_q <= S_H2;
         end
         S_H2: begin
-          sq_q <= sat16({{10{mul_p[31]}}, mul_p[31:10]});
+          mul_a_q <= sat16({{10{mul_p[31]}}, mul_p[31:10]});
+          mul_b_q <= 16'd41;
           acc_q <= acc_q - sx16(u_q) + in_q;
           state_q <= S_H3;
         end
@@ -1098,13 +1140,16 @@ module sf_core #(
           state_q <= S_H5;
         end
         S_H5: begin
-          v_q <= sat16(sx16(v_q) + {acc_q[31], acc_q[31:1]});
+          v_q <= v_half;
           half_q <= 1'b1;
+          mul_a_q <= half_q ? par_rd[7] : v_half;
+          mul_b_q <= v_half;
           state_q <= half_q ? S_B1 : S_H1;
         end
         S_B1: state_q <= S_B2;
         S_B2: begin
-          diff_q <= sat16({{8{mul_p[31]}}, mul_p[31:8]} - sx16(u_q));
+          mul_a_q <= par_rd[4];
+          mul_b_q <= bv_diff;
           state_q <= S_B3;
         end
         S_B3: state_q <= S_B4;
@@ -1113,16 +1158,20 @@ module sf_core #(
           state_q <= S_B5;
         end
         S_B5: begin
-          if ($signed(v_q) >= $signed(p_q[1])) begin
+          if ($signed(v_q) >= $signed(par_rd[1])) begin
             spike_q <= 1'b1;
-            v_q <= p_q[2];
-            u_q <= sat16(sx16(u_q) + sx16(p_q[3]));
+            v_q <= par_rd[2];
+            u_q <= sat16(sx16(u_q) + sx16(par_rd[3]));
           end
+          mul_a_q <= {8'd0, post_q[7:0]};
+          mul_b_q <= {8'd0, k_post_q};
           state_q <= S_T1;
         end
         S_T1: state_q <= S_T2;
         S_T2: begin
-          post_q[7:0] <= tsat(mul_p[15:8], spike_q ? inc_post_q : 8'd0);
+          post_q[7:0] <= xpost_new;
+          mul_a_q <= {8'd0, xpost_new};
+          mul_b_q <= {8'd0, a_minus_q};
           state_q <= S_T3;
         end
         S_T3: state_q <= S_T4;
@@ -1159,6 +1208,7 @@ module sf_core #(
             state_q <= S_ST_END;
           end else begin
             n_q <= n_q + 9'd1;
+            idx_q <= {1'b0, n_q + 9'd1};
             state_q <= S_NP_A;
           end
         end
