@@ -12,7 +12,7 @@
 
 namespace spikeforge::hw {
 
-/// Sizes of one core. N and NA are multiples of 16 and at most 256.
+/// Sizes of one core: N is a power of two in [16, 256], NA a multiple of 16 in [16, 256].
 struct CoreGeometry {
   int n = 256;     ///< neurons
   int na = 256;    ///< input axons
@@ -29,6 +29,9 @@ struct CoreGeometry {
     };
     check("n", n);
     check("na", na);
+    if ((n & (n - 1)) != 0) {
+      throw ValidationError("core geometry", "n", std::to_string(n) + ": must be a power of two");
+    }
     if (nslot != 8) throw ValidationError("core geometry", "nslot", "must be 8");
   }
 };
