@@ -49,11 +49,19 @@ public:
     for (std::size_t k = 0; k < n; ++k) {
       if (limit_[k] >= 1.0) continue;  // rate 0
       RandomStream stream(seed_, first_stream_ + k, stamp << kCounterShift);
-      double prod = stream.uniform_open0();
-      if (prod <= limit_[k]) continue;  // no spike: the common case costs one Philox block
+      // Inversion of the Poisson CDF with one uniform: one Philox block per generator and step.
+      const double u = stream.uniform();
+      if (u < limit_[k]) continue;  // no spike: the common case at low rates
       std::uint32_t count = 0;
       if (lambda_[k] <= kSplit) {
-        do { ++count; prod *= stream.uniform_open0(); } while (prod > limit_[k]);
+        double term = limit_[k], cdf = limit_[k];
+        // The bound only guards against cdf stalling a rounding error below u near 1.
+        const std::uint32_t max_count = static_cast<std::uint32_t>(10.0 * lambda_[k]) + 60;
+        while (u >= cdf && count < max_count) {
+          ++count;
+          term *= lambda_[k] / count;
+          cdf += term;
+        }
       } else {
         count = stream.poisson(lambda_[k]);
       }
@@ -79,7 +87,7 @@ private:
     for (std::size_t k = 0; k < n; ++k) {
       const double rate = segment < 0 ? rates_[k] : changes_[static_cast<std::size_t>(segment)].rate;
       lambda_[k] = std::max(rate, 0.0) * dt_ * 1e-3;
-      // Above kSplit the draw uses RandomStream::poisson; the first uniform then only decides k=0.
+      // Above kSplit (where exp(-lambda) nears underflow) the draw uses RandomStream::poisson.
       limit_[k] = std::exp(-lambda_[k]);
     }
   }
