@@ -36,14 +36,25 @@ SynapseStore::SynapseStore(std::uint32_t n_pre, std::uint32_t n_post, std::span<
   const bool one_delay = n == 0 || min_delay == max_delay;
   uniform_delay_ = max_delay_;
 
-  // Counting sort by pre, then order each row by (delay, target); stable so duplicates keep order.
+  // Counting sort by pre (stable, O(n)), then order each row by (delay, target); stable so that
+  // duplicates keep their input order. Connectors generate rows nearly sorted already, so the
+  // per-row sort is usually skipped.
   std::vector<std::uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    if (pre[a] != pre[b]) return pre[a] < pre[b];
-    if (delay_steps[a] != delay_steps[b]) return delay_steps[a] < delay_steps[b];
-    return post[a] < post[b];
-  });
+  {
+    std::vector<std::uint32_t> start(static_cast<std::size_t>(n_pre) + 1, 0);
+    for (std::size_t k = 0; k < n; ++k) ++start[pre[k] + 1];
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+    for (std::size_t k = 0; k < n; ++k) order[fill[pre[k]]++] = static_cast<std::uint32_t>(k);
+    const auto row_less = [&](std::uint32_t a, std::uint32_t b) {
+      if (delay_steps[a] != delay_steps[b]) return delay_steps[a] < delay_steps[b];
+      return post[a] < post[b];
+    };
+    for (std::uint32_t p = 0; p < n_pre; ++p) {
+      const auto first = order.begin() + start[p], last = order.begin() + start[p + 1];
+      if (!std::is_sorted(first, last, row_less)) std::stable_sort(first, last, row_less);
+    }
+  }
 
   target_.resize(n);
   const bool equal_weights =
