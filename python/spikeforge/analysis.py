@@ -14,7 +14,7 @@ def population_rate(spikes, size: int, bin: float = 5.0, t_start: float = 0.0, t
     """Mean rate of a group of `size` neurons in bins of `bin` ms from t_start to t_stop (ms;
     default: the last spike). `spikes` is a Spikes record or an array of spike times in ms.
     Returns (bin centres in ms, rate in Hz)."""
-    times = np.asarray(spikes.times if hasattr(spikes, "times") else spikes, dtype=np.float64)
+    times = _checks.float_array(spikes.times if hasattr(spikes, "times") else spikes, "population_rate", "times")
     size = _checks.count(size, "population_rate", "size")
     bin = _checks.real(bin, "population_rate", "bin", "ms")
     if size == 0 or bin <= 0:
@@ -34,7 +34,8 @@ def firing_rates(spikes, size: int, duration: float) -> np.ndarray:
     duration = _checks.real(duration, "firing_rates", "duration", "ms")
     if duration <= 0:
         raise ValueError(f"firing_rates: duration: {duration} ms: must be > 0 ms")
-    return np.bincount(np.asarray(spikes.ids, dtype=np.int64), minlength=size)[:size] / (duration * 1e-3)
+    ids = _checks.index_array(spikes.ids, "firing_rates", "ids", size)
+    return np.bincount(ids, minlength=size)[:size] / (duration * 1e-3)
 
 
 def pair_stdp_window(dt, a_plus: float = 0.01, a_minus: float = 0.0105, tau_plus: float = 20.0,
