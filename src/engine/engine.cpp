@@ -143,6 +143,12 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed) {
     const std::ptrdiff_t p = find_pop(c.target);
     if (p < 0) throw Error("engine: current source " + quoted(c.name) + ": unknown population " + quoted(c.target));
     auto& pop = pops_[static_cast<std::size_t>(p)];
+    for (std::uint32_t id : c.neurons) {
+      if (id >= pop.group->size()) {
+        throw Error("engine: current source " + quoted(c.name) + ": neuron " + std::to_string(id) + " outside " +
+                    quoted(c.target) + " (" + std::to_string(pop.group->size()) + " neurons)");
+      }
+    }
     pop.currents.push_back(c.kind == model::CurrentSource::Kind::DC
                                ? CurrentInjection::dc(c.neurons, c.amplitude, c.start, c.stop, dt_)
                                : CurrentInjection::steps(c.neurons, c.times, c.amplitudes, dt_));
@@ -165,7 +171,10 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed) {
                                       : net.spike_sources[static_cast<std::size_t>(s)].size;
       if (!desc.neurons.empty()) {
         probe.selected.assign(size, 0);
-        for (std::uint32_t id : desc.neurons) probe.selected.at(id) = 1;
+        for (std::uint32_t id : desc.neurons) {
+          if (id >= size) throw Error("engine: probe " + quoted(desc.name) + ": neuron " + std::to_string(id) + " out of range");
+          probe.selected[id] = 1;
+        }
       }
       if (p >= 0) { probe.target = static_cast<std::size_t>(p); pops_[probe.target].spike_probes.push_back(q); }
       else { probe.target = static_cast<std::size_t>(s); sources_[probe.target].spike_probes.push_back(q); }
