@@ -9,7 +9,7 @@ APT_PACKAGES=(
   pybind11-dev libgtest-dev libgmock-dev libbenchmark-dev
   verilator iverilog yosys nextpnr-ice40 fpga-icestorm
 )
-PIP_PACKAGES=(numpy matplotlib pytest tqdm "pybind11>=2.12" scikit-build-core scikit-learn)
+PIP_PACKAGES=(numpy matplotlib pytest tqdm "pybind11>=2.12" scikit-build-core scikit-learn scipy nbformat nbclient ipykernel)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
