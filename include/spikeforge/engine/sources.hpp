@@ -1,9 +1,10 @@
 // Run-time inputs of the engine: Poisson spike generators, given spike times, and injected
 // DC/step currents. Poisson draws are counter-based (key = run seed, stream = source neuron id,
-// counter = step), so a seed fixes the spikes whatever the thread count or run splitting.
+// counter from the step), so a seed fixes the spikes whatever the thread count or run splitting.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -28,11 +29,16 @@ struct SourceSpikes {
 /// k ~ Poisson(rate * dt) spikes stamped t_s (k > 1 is possible at high rates, e.g. the Brunel
 /// network's 20 kHz drive, and is delivered as k times the weight). The rate in force is the one at
 /// t_{s-1}: per-source `rates` before the first change, then the piecewise constant schedule.
+/// k comes from inverting the Poisson CDF at one 32-bit uniform, word (s mod 4) of the Philox
+/// block (key = seed, counter = s / 4, stream = first_stream_id + generator): a pure function of
+/// (seed, generator, step), and one Philox block serves four steps. (32-bit resolution shifts
+/// no probability by more than 2^-32.) Above a mean of 30 per step, RandomStream::poisson.
 class PoissonGroup {
 public:
   PoissonGroup(std::vector<double> rates_hz, std::vector<double> change_times_ms, std::vector<double> change_rates_hz,
                double dt, std::uint64_t seed, std::uint64_t first_stream_id)
-      : rates_(std::move(rates_hz)), seed_(seed), first_stream_(first_stream_id), dt_(dt) {
+      : rates_(std::move(rates_hz)), seed_(seed), first_stream_(first_stream_id), dt_(dt),
+        cache_(rates_.size()) {
     for (std::size_t j = 0; j < change_times_ms.size(); ++j) {
       changes_.push_back({to_step(change_times_ms[j], dt), change_rates_hz[j]});
     }
@@ -46,11 +52,20 @@ public:
     const std::int64_t step = static_cast<std::int64_t>(stamp) - 1;
     set_lambdas(segment_for(step));
     const std::size_t n = size();
+    const std::uint64_t block = stamp >> 2;
+    const unsigned word = static_cast<unsigned>(stamp & 3u);
+    const std::array<std::uint32_t, 2> key{static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)};
     for (std::size_t k = 0; k < n; ++k) {
       if (limit_[k] >= 1.0) continue;  // rate 0
-      RandomStream stream(seed_, first_stream_ + k, stamp << kCounterShift);
-      // Inversion of the Poisson CDF with one uniform: one Philox block per generator and step.
-      const double u = stream.uniform();
+      Cache& c = cache_[k];
+      if (c.block != block) {
+        const std::uint64_t stream = first_stream_ + k;
+        c.words = philox4x32({static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
+                              static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)},
+                             key);
+        c.block = block;
+      }
+      const double u = (static_cast<double>(c.words[word]) + 0.5) * 0x1.0p-32;
       if (u < limit_[k]) continue;  // no spike: the common case at low rates
       std::uint32_t count = 0;
       if (lambda_[k] <= kSplit) {
@@ -63,6 +78,8 @@ public:
           cdf += term;
         }
       } else {
+        // A counter range of its own (top bit set), apart from the blocks used above.
+        RandomStream stream(seed_, first_stream_ + k, (std::uint64_t{1} << 63) | (stamp << 20));
         count = stream.poisson(lambda_[k]);
       }
       if (count > 0) { out.ids.push_back(static_cast<std::uint32_t>(k)); out.counts.push_back(count); }
@@ -70,7 +87,6 @@ public:
   }
 
 private:
-  static constexpr unsigned kCounterShift = 24;  // room for 2^24 Philox blocks of draws per step
   static constexpr double kSplit = 30.0;
 
   std::int64_t segment_for(std::int64_t step) const noexcept {
@@ -87,18 +103,22 @@ private:
     for (std::size_t k = 0; k < n; ++k) {
       const double rate = segment < 0 ? rates_[k] : changes_[static_cast<std::size_t>(segment)].rate;
       lambda_[k] = std::max(rate, 0.0) * dt_ * 1e-3;
-      // Above kSplit (where exp(-lambda) nears underflow) the draw uses RandomStream::poisson.
       limit_[k] = std::exp(-lambda_[k]);
     }
   }
 
   struct Change { std::int64_t step; double rate; };
+  struct Cache {
+    std::uint64_t block = ~std::uint64_t{0};
+    std::array<std::uint32_t, 4> words{};
+  };
   std::vector<double> rates_;
   std::vector<Change> changes_;
   std::vector<double> lambda_, limit_;
   std::int64_t current_segment_ = -2;
   std::uint64_t seed_, first_stream_;
   double dt_;
+  std::vector<Cache> cache_;
 };
 
 /// Given spike times, each rounded to the nearest step stamp (several in one step add up).
