@@ -37,16 +37,18 @@ public:
 
   Izhikevich(const ParameterSet& p, double dt) : dt_(dt) {
     const std::size_t n = neuron_count(p);
+    uniform_ = all_uniform(p);
+    const std::size_t m = uniform_ ? std::min<std::size_t>(n, 1) : n;
     auto get = [&](std::string_view name) -> const std::vector<double>& { return parameter(p, model_name, name, n); };
-    a_ = get("a");
-    b_ = get("b");
-    c_ = get("c");
-    d_ = get("d");
-    v_peak_ = get("v_peak");
-    i_offset_ = get("i_offset");
+    a_ = head(get("a"), m);
+    b_ = head(get("b"), m);
+    c_ = head(get("c"), m);
+    d_ = head(get("d"), m);
+    v_peak_ = head(get("v_peak"), m);
+    i_offset_ = head(get("i_offset"), m);
     v_.assign(n, -65.0);
     u_.resize(n);
-    for (std::size_t k = 0; k < n; ++k) u_[k] = b_[k] * v_[k];
+    for (std::size_t k = 0; k < n; ++k) u_[k] = b_[uniform_ ? 0 : k] * v_[k];
   }
 
   std::size_t size() const noexcept { return v_.size(); }
@@ -60,11 +62,14 @@ public:
 
   /// One step; in_exc/in_inh are voltage jumps in mV, i_ext in the model's input unit (or nullptr).
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return i_ext ? step_impl<true>(in_exc, in_inh, i_ext, spiked) : step_impl<false>(in_exc, in_inh, i_ext, spiked);
+    if (uniform_) {
+      return i_ext ? step_impl<true, true>(in_exc, in_inh, i_ext, spiked) : step_impl<false, true>(in_exc, in_inh, i_ext, spiked);
+    }
+    return i_ext ? step_impl<true, false>(in_exc, in_inh, i_ext, spiked) : step_impl<false, false>(in_exc, in_inh, i_ext, spiked);
   }
 
 private:
-  template <bool Ext>
+  template <bool Ext, bool Uniform>
   std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
@@ -74,22 +79,23 @@ private:
     const double *pa = a_.data(), *pb = b_.data(), *pc = c_.data(), *pd = d_.data(), *ppeak = v_peak_.data(),
                  *i_off = i_offset_.data();
     return update_all(size(), spiked, [&]<class T>(std::size_t k) {
-      T current = load<T>(i_off + k);
+      T current = coef<T, Uniform>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
       T vk = load<T>(v + k);
-      const T uk = load<T>(u + k), peak = load<T>(ppeak + k);
+      const T uk = load<T>(u + k), peak = coef<T, Uniform>(ppeak, k);
       vk = vk + half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
       vk = vk + half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
-      const T u_new = uk + dt * load<T>(pa + k) * (load<T>(pb + k) * select(vk < peak, vk, peak) - uk);
+      const T u_new = uk + dt * coef<T, Uniform>(pa, k) * (coef<T, Uniform>(pb, k) * select(vk < peak, vk, peak) - uk);
       vk = vk + load<T>(in_exc + k) + load<T>(in_inh + k);
       const auto spike = vk >= peak;
-      store(v + k, select(spike, load<T>(pc + k), vk));
-      store(u + k, select(spike, u_new + load<T>(pd + k), u_new));
+      store(v + k, select(spike, coef<T, Uniform>(pc, k), vk));
+      store(u + k, select(spike, u_new + coef<T, Uniform>(pd, k), u_new));
       return spike;
     });
   }
 
   double dt_;
+  bool uniform_ = false;  // every coefficient array holds one shared value
   std::vector<double> v_, u_;
   std::vector<double> a_, b_, c_, d_, v_peak_, i_offset_;
 };

@@ -35,6 +35,28 @@ inline const std::vector<double>& parameter(const ParameterSet& p, std::string_v
 /// Number of neurons a parameter set describes (the length of its first entry).
 inline std::size_t neuron_count(const ParameterSet& p) { return p.empty() ? 0 : p.begin()->second.size(); }
 
+/// True when every parameter has one value for all neurons: the kernel then keeps each derived
+/// coefficient once instead of per neuron (less memory traffic in large homogeneous populations).
+inline bool all_uniform(const ParameterSet& p) {
+  for (const auto& [name, values] : p) {
+    for (double x : values) {
+      if (!(x == values.front())) return false;
+    }
+  }
+  return true;
+}
+
+/// The first m values of v.
+inline std::vector<double> head(const std::vector<double>& v, std::size_t m) {
+  return {v.begin(), v.begin() + static_cast<std::ptrdiff_t>(m)};
+}
+
+/// n values from a per-neuron array or a single shared value.
+inline std::vector<double> expand(const std::vector<double>& v, std::size_t n) {
+  if (v.size() == n) return v;
+  return std::vector<double>(n, v.empty() ? 0.0 : v.front());
+}
+
 /// Conversion factor: nA * ms / pF = 1 V = 1000 mV (and nA / nS = 1000 mV).
 inline constexpr double kMilliVoltPerNanoAmpMsPerPicoFarad = 1000.0;
 

@@ -16,6 +16,7 @@
 // Precision: double; the update runs on SIMD packs (simd.hpp).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <type_traits>
 #include <cmath>
@@ -70,15 +71,17 @@ public:
 
   LifCondExp(const ParameterSet& p, double dt) {
     const std::size_t n = neuron_count(p);
+    uniform_ = all_uniform(p);
+    const std::size_t m = uniform_ ? std::min<std::size_t>(n, 1) : n;
     auto get = [&](std::string_view name) -> const std::vector<double>& { return parameter(p, model_name, name, n); };
     const auto &cm = get("cm"), &tau_m = get("tau_m"), &tau_ref = get("tau_refrac"), &tau_e = get("tau_syn_e"),
                &tau_i = get("tau_syn_i"), &v_rest = get("v_rest"), &i_offset = get("i_offset");
-    v_reset_ = get("v_reset");
-    v_thresh_ = get("v_thresh");
-    e_exc_ = get("e_rev_e");
-    e_inh_ = get("e_rev_i");
-    g_leak_.resize(n); leak_drive_.resize(n); dt_over_cm_.resize(n); p11e_.resize(n); p11i_.resize(n); ref_steps_.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
+    v_reset_ = head(get("v_reset"), m);
+    v_thresh_ = head(get("v_thresh"), m);
+    e_exc_ = head(get("e_rev_e"), m);
+    e_inh_ = head(get("e_rev_i"), m);
+    g_leak_.resize(m); leak_drive_.resize(m); dt_over_cm_.resize(m); p11e_.resize(m); p11i_.resize(m); ref_steps_.resize(m);
+    for (std::size_t k = 0; k < m; ++k) {
       g_leak_[k] = cm[k] / tau_m[k];
       leak_drive_[k] = g_leak_[k] * v_rest[k] + kMilliVoltPerNanoAmpMsPerPicoFarad * i_offset[k];
       dt_over_cm_[k] = dt / cm[k];
@@ -86,7 +89,7 @@ public:
       p11i_[k] = std::exp(-dt / tau_i[k]);
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
-    v_ = v_rest;
+    v_ = v_rest;  // full per-neuron array from the parameter set
     g_exc_.assign(n, 0.0);
     g_inh_.assign(n, 0.0);
     refrac_.assign(n, 0.0);
@@ -104,11 +107,14 @@ public:
 
   /// One step; in_exc/in_inh in nS, i_ext in nA (or nullptr). See LifCurrExpKernel::step.
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return i_ext ? step_impl<true>(in_exc, in_inh, i_ext, spiked) : step_impl<false>(in_exc, in_inh, i_ext, spiked);
+    if (uniform_) {
+      return i_ext ? step_impl<true, true>(in_exc, in_inh, i_ext, spiked) : step_impl<false, true>(in_exc, in_inh, i_ext, spiked);
+    }
+    return i_ext ? step_impl<true, false>(in_exc, in_inh, i_ext, spiked) : step_impl<false, false>(in_exc, in_inh, i_ext, spiked);
   }
 
 private:
-  template <bool Ext>
+  template <bool Ext, bool Uniform>
   std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
@@ -121,22 +127,23 @@ private:
                  *p11e = p11e_.data(), *p11i = p11i_.data(), *ref = ref_steps_.data();
     return update_all(size(), spiked, [&]<class T>(std::size_t k) {
       const T ge_old = load<T>(ge + k), gi_old = load<T>(gi + k), v_old = load<T>(v + k), r_old = load<T>(r + k);
-      T drive = load<T>(drive0 + k) + ge_old * load<T>(e_exc + k) + gi_old * load<T>(e_inh + k);
+      T drive = coef<T, Uniform>(drive0, k) + ge_old * coef<T, Uniform>(e_exc, k) + gi_old * coef<T, Uniform>(e_inh, k);
       if constexpr (Ext) drive = drive + kMilliVoltPerNanoAmpMsPerPicoFarad * load<T>(i_ext + k);
-      const T g_total = load<T>(g_leak + k) + ge_old + gi_old;
-      const T h = load<T>(dt_cm + k);
+      const T g_total = coef<T, Uniform>(g_leak, k) + ge_old + gi_old;
+      const T h = coef<T, Uniform>(dt_cm, k);
       const T v_free = v_old + (drive - g_total * v_old) * h * relaxation_factor(g_total * h);
       const T v_new = select(r_old > 0.0, v_old, v_free);
-      store(ge + k, ge_old * load<T>(p11e + k) + load<T>(in_exc + k));
-      store(gi + k, gi_old * load<T>(p11i + k) + load<T>(in_inh + k));
-      const auto spike = v_new >= load<T>(v_th + k);
+      store(ge + k, ge_old * coef<T, Uniform>(p11e, k) + load<T>(in_exc + k));
+      store(gi + k, gi_old * coef<T, Uniform>(p11i, k) + load<T>(in_inh + k));
+      const auto spike = v_new >= coef<T, Uniform>(v_th, k);
       const T r_dec = r_old - 1.0;
-      store(v + k, select(spike, load<T>(v_reset + k), v_new));
-      store(r + k, select(spike, load<T>(ref + k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      store(v + k, select(spike, coef<T, Uniform>(v_reset, k), v_new));
+      store(r + k, select(spike, coef<T, Uniform>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
       return spike;
     });
   }
 
+  bool uniform_ = false;  // every coefficient array holds one shared value
   std::vector<double> v_, g_exc_, g_inh_, refrac_;
   std::vector<double> v_reset_, v_thresh_, e_exc_, e_inh_, g_leak_, leak_drive_, dt_over_cm_, p11e_, p11i_, ref_steps_;
 };

@@ -23,6 +23,7 @@
 // scalar tail perform identical operations, so results do not depend on a neuron's position.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -58,16 +59,18 @@ public:
 
   LifCurrExpKernel(const ParameterSet& p, double dt) {
     const std::size_t n = neuron_count(p);
+    uniform_ = all_uniform(p);
+    const std::size_t m = uniform_ ? std::min<std::size_t>(n, 1) : n;
     auto get = [&](std::string_view name) -> const std::vector<double>& { return parameter(p, model_name, name, n); };
     const auto &cm = get("cm"), &tau_m = get("tau_m"), &tau_ref = get("tau_refrac"), &tau_e = get("tau_syn_e"),
                &tau_i = get("tau_syn_i");
-    v_rest_ = get("v_rest");
-    v_reset_ = get("v_reset");
-    v_thresh_ = get("v_thresh");
-    i_offset_ = get("i_offset");
-    p22_.resize(n); p20_.resize(n); p11e_.resize(n); p11i_.resize(n); p21e_.resize(n); p21i_.resize(n);
-    ref_steps_.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
+    v_rest_ = head(get("v_rest"), m);
+    v_reset_ = head(get("v_reset"), m);
+    v_thresh_ = head(get("v_thresh"), m);
+    i_offset_ = head(get("i_offset"), m);
+    p22_.resize(m); p20_.resize(m); p11e_.resize(m); p11i_.resize(m); p21e_.resize(m); p21i_.resize(m);
+    ref_steps_.resize(m);
+    for (std::size_t k = 0; k < m; ++k) {
       p22_[k] = std::exp(-dt / tau_m[k]);
       p20_[k] = kMilliVoltPerNanoAmpMsPerPicoFarad * tau_m[k] / cm[k] * -std::expm1(-dt / tau_m[k]);
       p11e_[k] = std::exp(-dt / tau_e[k]);
@@ -78,12 +81,12 @@ public:
     }
     if constexpr (Adaptive) {
       const auto& tau_theta = get("tau_theta");
-      theta_plus_ = get("theta_plus");
-      p_theta_.resize(n);
-      for (std::size_t k = 0; k < n; ++k) p_theta_[k] = std::exp(-dt / tau_theta[k]);
+      theta_plus_ = head(get("theta_plus"), m);
+      p_theta_.resize(m);
+      for (std::size_t k = 0; k < m; ++k) p_theta_[k] = std::exp(-dt / tau_theta[k]);
       theta_.assign(n, 0.0);
     }
-    v_ = v_rest_;
+    v_ = expand(v_rest_, n);
     i_exc_.assign(n, 0.0);
     i_inh_.assign(n, 0.0);
     refrac_.assign(n, 0.0);
@@ -106,11 +109,14 @@ public:
   /// i_ext: injected current during the step (nA), or nullptr for none. Writes the indices of the
   /// neurons that spiked to `spiked` (room for size() entries) and returns their number.
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return i_ext ? step_impl<true>(in_exc, in_inh, i_ext, spiked) : step_impl<false>(in_exc, in_inh, i_ext, spiked);
+    if (uniform_) {
+      return i_ext ? step_impl<true, true>(in_exc, in_inh, i_ext, spiked) : step_impl<false, true>(in_exc, in_inh, i_ext, spiked);
+    }
+    return i_ext ? step_impl<true, false>(in_exc, in_inh, i_ext, spiked) : step_impl<false, false>(in_exc, in_inh, i_ext, spiked);
   }
 
 private:
-  template <bool Ext>
+  template <bool Ext, bool Uniform>
   std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
@@ -124,30 +130,31 @@ private:
                  *p11i = p11i_.data(), *p21e = p21e_.data(), *p21i = p21i_.data(), *ref = ref_steps_.data(),
                  *p_theta = p_theta_.data(), *theta_plus = theta_plus_.data();
     return update_all(size(), spiked, [&]<class T>(std::size_t k) {
-      T current = load<T>(i_off + k);
+      T current = coef<T, Uniform>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
       const T v_old = load<T>(v + k), r_old = load<T>(r + k), ie_old = load<T>(ie + k), ii_old = load<T>(ii + k);
-      const T rest = load<T>(v_rest + k);
-      const T v_free = rest + (v_old - rest) * load<T>(p22 + k) + ie_old * load<T>(p21e + k) +
-                       ii_old * load<T>(p21i + k) + current * load<T>(p20 + k);
+      const T rest = coef<T, Uniform>(v_rest, k);
+      const T v_free = rest + (v_old - rest) * coef<T, Uniform>(p22, k) + ie_old * coef<T, Uniform>(p21e, k) +
+                       ii_old * coef<T, Uniform>(p21i, k) + current * coef<T, Uniform>(p20, k);
       const T v_new = select(r_old > 0.0, v_old, v_free);
-      store(ie + k, ie_old * load<T>(p11e + k) + load<T>(in_exc + k));
-      store(ii + k, ii_old * load<T>(p11i + k) + load<T>(in_inh + k));
-      T threshold = load<T>(v_th + k);
+      store(ie + k, ie_old * coef<T, Uniform>(p11e, k) + load<T>(in_exc + k));
+      store(ii + k, ii_old * coef<T, Uniform>(p11i, k) + load<T>(in_inh + k));
+      T threshold = coef<T, Uniform>(v_th, k);
       T theta_k = splat<T>(0.0);
       if constexpr (Adaptive) {
-        theta_k = load<T>(theta + k) * load<T>(p_theta + k);
+        theta_k = load<T>(theta + k) * coef<T, Uniform>(p_theta, k);
         threshold = threshold + theta_k;
       }
       const auto spike = v_new >= threshold;
       const T r_dec = r_old - 1.0;
-      store(v + k, select(spike, load<T>(v_reset + k), v_new));
-      store(r + k, select(spike, load<T>(ref + k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
-      if constexpr (Adaptive) store(theta + k, select(spike, theta_k + load<T>(theta_plus + k), theta_k));
+      store(v + k, select(spike, coef<T, Uniform>(v_reset, k), v_new));
+      store(r + k, select(spike, coef<T, Uniform>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      if constexpr (Adaptive) store(theta + k, select(spike, theta_k + coef<T, Uniform>(theta_plus, k), theta_k));
       return spike;
     });
   }
 
+  bool uniform_ = false;  // every coefficient array holds one shared value
   std::vector<double> v_, i_exc_, i_inh_, refrac_, theta_;
   std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, theta_plus_;
   std::vector<double> p22_, p20_, p11e_, p11i_, p21e_, p21i_, ref_steps_, p_theta_;

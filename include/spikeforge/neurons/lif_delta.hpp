@@ -9,6 +9,7 @@
 // discarded. Precision: double; the update runs on SIMD packs (simd.hpp).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -31,19 +32,21 @@ public:
 
   LifDelta(const ParameterSet& p, double dt) {
     const std::size_t n = neuron_count(p);
+    uniform_ = all_uniform(p);
+    const std::size_t m = uniform_ ? std::min<std::size_t>(n, 1) : n;
     auto get = [&](std::string_view name) -> const std::vector<double>& { return parameter(p, model_name, name, n); };
     const auto &cm = get("cm"), &tau_m = get("tau_m"), &tau_ref = get("tau_refrac");
-    v_rest_ = get("v_rest");
-    v_reset_ = get("v_reset");
-    v_thresh_ = get("v_thresh");
-    i_offset_ = get("i_offset");
-    p22_.resize(n); p20_.resize(n); ref_steps_.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
+    v_rest_ = head(get("v_rest"), m);
+    v_reset_ = head(get("v_reset"), m);
+    v_thresh_ = head(get("v_thresh"), m);
+    i_offset_ = head(get("i_offset"), m);
+    p22_.resize(m); p20_.resize(m); ref_steps_.resize(m);
+    for (std::size_t k = 0; k < m; ++k) {
       p22_[k] = std::exp(-dt / tau_m[k]);
       p20_[k] = kMilliVoltPerNanoAmpMsPerPicoFarad * tau_m[k] / cm[k] * -std::expm1(-dt / tau_m[k]);
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
-    v_ = v_rest_;
+    v_ = expand(v_rest_, n);
     refrac_.assign(n, 0.0);
   }
 
@@ -57,11 +60,14 @@ public:
 
   /// One step; in_exc/in_inh are voltage jumps in mV, i_ext in nA (or nullptr).
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return i_ext ? step_impl<true>(in_exc, in_inh, i_ext, spiked) : step_impl<false>(in_exc, in_inh, i_ext, spiked);
+    if (uniform_) {
+      return i_ext ? step_impl<true, true>(in_exc, in_inh, i_ext, spiked) : step_impl<false, true>(in_exc, in_inh, i_ext, spiked);
+    }
+    return i_ext ? step_impl<true, false>(in_exc, in_inh, i_ext, spiked) : step_impl<false, false>(in_exc, in_inh, i_ext, spiked);
   }
 
 private:
-  template <bool Ext>
+  template <bool Ext, bool Uniform>
   std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
@@ -70,20 +76,21 @@ private:
     const double *v_rest = v_rest_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
                  *i_off = i_offset_.data(), *p22 = p22_.data(), *p20 = p20_.data(), *ref = ref_steps_.data();
     return update_all(size(), spiked, [&]<class T>(std::size_t k) {
-      T current = load<T>(i_off + k);
+      T current = coef<T, Uniform>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
-      const T v_old = load<T>(v + k), r_old = load<T>(r + k), rest = load<T>(v_rest + k);
-      const T v_free = rest + (v_old - rest) * load<T>(p22 + k) + current * load<T>(p20 + k) + load<T>(in_exc + k) +
+      const T v_old = load<T>(v + k), r_old = load<T>(r + k), rest = coef<T, Uniform>(v_rest, k);
+      const T v_free = rest + (v_old - rest) * coef<T, Uniform>(p22, k) + current * coef<T, Uniform>(p20, k) + load<T>(in_exc + k) +
                        load<T>(in_inh + k);
       const T v_new = select(r_old > 0.0, v_old, v_free);
-      const auto spike = v_new >= load<T>(v_th + k);
+      const auto spike = v_new >= coef<T, Uniform>(v_th, k);
       const T r_dec = r_old - 1.0;
-      store(v + k, select(spike, load<T>(v_reset + k), v_new));
-      store(r + k, select(spike, load<T>(ref + k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      store(v + k, select(spike, coef<T, Uniform>(v_reset, k), v_new));
+      store(r + k, select(spike, coef<T, Uniform>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
       return spike;
     });
   }
 
+  bool uniform_ = false;  // every coefficient array holds one shared value
   std::vector<double> v_, refrac_;
   std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, p22_, p20_, ref_steps_;
 };

@@ -43,6 +43,13 @@ template <class T> inline T splat(double x) noexcept {
   else return T{} + x;
 }
 
+/// A kernel coefficient for neurons k...: the single shared value when the population is
+/// uniform, else the per-neuron values.
+template <class T, bool Uniform> inline T coef(const double* p, std::size_t k) noexcept {
+  if constexpr (Uniform) return splat<T>(p[0]);
+  else return load<T>(p + k);
+}
+
 /// Lane-wise c ? a : b.
 inline double select(bool c, double a, double b) noexcept { return c ? a : b; }
 inline Pack select(Mask c, Pack a, Pack b) noexcept { return c ? a : b; }
