@@ -64,7 +64,7 @@ module sf_core #(
     S_H5 = 7'd42, S_B1 = 7'd43, S_B2 = 7'd44, S_B3 = 7'd45, S_B4 = 7'd46, S_B5 = 7'd47,
     S_T1 = 7'd48, S_T2 = 7'd49, S_T3 = 7'd50, S_T4 = 7'd51, S_COL = 7'd52,
     S_NP_NEXT = 7'd53, S_ST_END = 7'd54, S_ST_NEXT = 7'd55, S_ST_BEGIN = 7'd56,
-    S_CHK1 = 7'd57, S_CHK2 = 7'd58, S_P1_W = 7'd59;
+    S_CHK1 = 7'd57, S_CHK2 = 7'd58, S_P1_W = 7'd59, S_H6 = 7'd60, S_L4 = 7'd61, S_B2B = 7'd62;
 
   // ---------------------------------------------------------------------------------------
   // Helpers
@@ -74,6 +74,15 @@ module sf_core #(
       if (!x[31] && (x[30:15] != 16'd0)) sat16 = 16'h7FFF;
       else if (x[31] && (x[30:15] != 16'hFFFF)) sat16 = 16'h8000;
       else sat16 = x[15:0];
+    end
+  endfunction
+
+  function [15:0] sat16_24;
+    input [23:0] x;
+    begin
+      if (!x[23] && (x[22:15] != 8'd0)) sat16_24 = 16'h7FFF;
+      else if (x[23] && (x[22:15] != 8'hFF)) sat16_24 = 16'h8000;
+      else sat16_24 = x[15:0];
     end
   endfunction
 
@@ -172,7 +181,9 @@ module sf_core #(
   /* verilator lint_off UNUSEDSIGNAL */
   reg [15:0] post_q;
   /* verilator lint_on UNUSEDSIGNAL */
-  reg [31:0] in_q, acc_q;
+  // 24 bits hold every intermediate exactly: |in| < 2^19, the Izhikevich sum < 2^20 and
+  // (b*v >>> 8) - u < 2^23 (docs/hardware.md bounds every term).
+  reg [23:0] in_q, acc_q, kc_q;
   reg        spike_q;
   reg        half_q;
 
@@ -353,9 +364,9 @@ module sf_core #(
 
   wire [1:0]  rw_bank = idx_q[2:1] + hdr_q[1][1:0];
   wire [15:0] rw_word = sp_rd[rw_bank];
-  wire [31:0] vx = sx16(v_q);
-  wire [15:0] v_half = sat16(vx + {acc_q[31], acc_q[31:1]});
-  wire [15:0] bv_diff = sat16({{8{mul_p[31]}}, mul_p[31:8]} - sx16(u_q));
+  wire [23:0] vx24 = {{8{v_q[15]}}, v_q};
+  wire [23:0] ux24 = {{8{u_q[15]}}, u_q};
+  wire [15:0] v_sat = sat16_24(acc_q);
 
   // The word READ_STATE returns for idx_q
   reg [15:0] rs_word;
@@ -1093,63 +1104,77 @@ module sf_core #(
           state_q <= S_C2;
         end
         S_C2: begin
-          in_q <= {{12{mul_p[31]}}, mul_p[31:12]};
+          in_q <= {{4{mul_p[31]}}, mul_p[31:12]};
           state_q <= S_C3;
         end
         S_C3: begin
           inew_q <= mul_p[30:15];
+          kc_q <= in_q + 24'd8960;
           mul_a_q <= izh ? v_q : diff_q;
           mul_b_q <= izh ? v_q : par_rd[4];
           state_q <= izh ? S_H1 : S_L1;
         end
         S_L1: begin
-          acc_q <= sx16(par_rd[3]) + in_q;
+          acc_q <= {{8{par_rd[3][15]}}, par_rd[3]} + in_q;
           state_q <= S_L2;
         end
         S_L2: begin
-          acc_q <= acc_q + {{15{mul_p[31]}}, mul_p[31:15]};
+          acc_q <= acc_q + {{7{mul_p[31]}}, mul_p[31:15]};
           state_q <= S_L3;
         end
         S_L3: begin
+          diff_q <= v_sat;
+          state_q <= S_L4;
+        end
+        S_L4: begin
           if (refr_q != 8'd0) begin
             refr_q <= refr_q - 8'd1;
-          end else if ($signed(sat16(acc_q)) >= $signed(par_rd[1])) begin
+          end else if ($signed(diff_q) >= $signed(par_rd[1])) begin
             spike_q <= 1'b1;
             v_q <= par_rd[2];
             refr_q <= t_ref;
           end else begin
-            v_q <= sat16(acc_q);
+            v_q <= diff_q;
           end
           mul_a_q <= {8'd0, post_q[7:0]};
           mul_b_q <= {8'd0, k_post_q};
           state_q <= S_T1;
         end
         S_H1: begin
-          acc_q <= {vx[29:0], 2'b00} + vx + 32'd8960;
+          acc_q <= {vx24[21:0], 2'b00} + vx24;
+          if (!half_q) kc_q <= kc_q - ux24;
           state_q <= S_H2;
         end
         S_H2: begin
           mul_a_q <= sat16({{10{mul_p[31]}}, mul_p[31:10]});
           mul_b_q <= 16'd41;
-          acc_q <= acc_q - sx16(u_q) + in_q;
+          acc_q <= acc_q + kc_q;
           state_q <= S_H3;
         end
         S_H3: state_q <= S_H4;
         S_H4: begin
-          acc_q <= acc_q + {{6{mul_p[31]}}, mul_p[31:6]};
+          acc_q <= acc_q + mul_p[29:6];  // sq * 41 >= 0 and < 2^21: no sign to extend
           state_q <= S_H5;
         end
         S_H5: begin
-          v_q <= v_half;
+          acc_q <= vx24 + {acc_q[23], acc_q[23:1]};
+          state_q <= S_H6;
+        end
+        S_H6: begin
+          v_q <= v_sat;
           half_q <= 1'b1;
-          mul_a_q <= half_q ? par_rd[7] : v_half;
-          mul_b_q <= v_half;
+          mul_a_q <= half_q ? par_rd[7] : v_sat;
+          mul_b_q <= v_sat;
           state_q <= half_q ? S_B1 : S_H1;
         end
         S_B1: state_q <= S_B2;
         S_B2: begin
+          acc_q <= mul_p[31:8] - ux24;
+          state_q <= S_B2B;
+        end
+        S_B2B: begin
           mul_a_q <= par_rd[4];
-          mul_b_q <= bv_diff;
+          mul_b_q <= v_sat;
           state_q <= S_B3;
         end
         S_B3: state_q <= S_B4;
