@@ -170,7 +170,11 @@ class Simulator:
                             f"got {type(progress).__name__}")
 
     def _run_with_bar(self, duration: float, delay: float) -> None:
-        from tqdm.auto import tqdm
+        try:  # the notebook widget needs ipywidgets; without it the text bar works everywhere
+            import ipywidgets  # noqa: F401
+            from tqdm.auto import tqdm
+        except ImportError:
+            from tqdm import tqdm
         start = self.time
         total = round(duration / self.dt) * self.dt
         bar = tqdm(total=total, unit="ms", delay=delay, leave=False, dynamic_ncols=True,
