@@ -82,7 +82,13 @@ public:
     out_ += ": ";
   }
 
-  void string(std::string_view v) { out_ += Json(v).dump(); }
+  void string(std::string_view v) {
+    try {
+      out_ += Json(v).dump();
+    } catch (const Json::type_error&) {
+      throw Error("network file: the name or string '" + std::string(v) + "' is not valid UTF-8");
+    }
+  }
   void boolean(bool v) { out_ += v ? "true" : "false"; }
   void integer(std::uint64_t v) {
     char buf[24];

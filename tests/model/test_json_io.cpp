@@ -236,4 +236,7 @@ TEST(JsonErrors, FileErrorsNameTheFile) {
   }
   std::filesystem::remove(bad);
   EXPECT_THROW(save_json(fixtures::every_kind_network(), "/nonexistent_dir/x.json"), spikeforge::Error);
+  Network latin1 = fixtures::every_kind_network();
+  latin1.populations[0].name = "\xe9t\xe9";
+  EXPECT_THROW(to_json(latin1), spikeforge::Error) << "a name that is not UTF-8 cannot be written";
 }
