@@ -3,6 +3,7 @@ neuron ids, state traces, weights) as NumPy arrays that share memory with the si
 
 from __future__ import annotations
 
+import time
 from typing import NamedTuple
 
 import numpy as np
@@ -185,8 +186,10 @@ class Simulator:
             return True
 
         try:
+            began = time.monotonic()
             self._sim.run(duration, update)
-            bar.refresh()  # show the final position even when the last update was throttled
+            if time.monotonic() - began >= delay:
+                bar.refresh()  # show the final position even when the last update was throttled
         finally:
             bar.close()
 

@@ -134,6 +134,8 @@ def test_progress_callback_and_bar(sim, capsys):
     assert "ms" in err and "10.0/10.0" in err, f"no tqdm bar on stderr: {err!r}"
     sim.run(10.0, progress=False)
     assert capsys.readouterr().err == ""
+    sim.run(10.0)  # default: no bar for a run far shorter than a second of wall time
+    assert capsys.readouterr().err == ""
 
     def failing(t, t_end):
         raise RuntimeError("stop here")
