@@ -137,6 +137,25 @@ def run_once(cmd: list[str], timeout_s: float) -> dict:
     return rec
 
 
+def select_clock(rec: dict, clock: str) -> dict:
+    """Adds wall_s_per_s and cpu_s_per_s to a successful record and makes s_per_s the one of
+    `clock` ("wall" or "cpu"). A record without cpu_s cannot be compared on CPU time: failed."""
+    if rec.get("status") != "ok":
+        return rec
+    sim_s = rec.get("duration_ms") / 1000.0
+    rec["wall_s_per_s"] = rec["run_s"] / sim_s
+    if rec.get("cpu_s") is not None:
+        rec["cpu_s_per_s"] = rec["cpu_s"] / sim_s
+    if clock == "wall":
+        rec["s_per_s"] = rec["wall_s_per_s"]
+    elif "cpu_s_per_s" in rec:
+        rec["s_per_s"] = rec["cpu_s_per_s"]
+    else:
+        return {**rec, "status": "failed", "reason": "result has no cpu_s (needed by --clock cpu)"}
+    rec["clock"] = clock
+    return rec
+
+
 # ----------------------------------------------------------------------------------------------
 # Summary, table, JSON and chart: pure functions of the run records
 
@@ -172,7 +191,8 @@ def summarise(records: list[dict], networks, simulators) -> list[dict]:
                 row["s_per_s_max"] = max(sps)
                 row["rate_hz"] = statistics.median(r["rate_hz"] for r in ok)
                 row["synapses"] = int(statistics.median(r["synapses"] for r in ok))
-                for key in ("build_s", "bytes_per_synapse", "events_per_s"):
+                for key in ("wall_s_per_s", "cpu_s_per_s", "build_s", "bytes_per_synapse",
+                            "events_per_s"):
                     vals = [r[key] for r in ok if r.get(key) is not None]
                     if vals:
                         row[key] = statistics.median(vals)
@@ -203,12 +223,12 @@ def _fmt(x, spec):
 def format_table(rows: list[dict]) -> str:
     """A Markdown table (reads as plain text in a terminal too)."""
     head = ["network", "simulator", "s/s median (min-max)", "spikeforge/peer", "target",
-            "rate Hz", "synapses", "B/syn", "build s"]
+            "rate Hz", "synapses", "wall s/s", "cpu s/s", "B/syn", "build s"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     for r in rows:
         if r["status"] != "ok":
-            cells = [r["network"], r["simulator"], f"{r['status']}: {r.get('reason', '')}",
-                     "", "", "", "", "", ""]
+            cells = [r["network"], r["simulator"], f"{r['status']}: {r.get('reason', '')}"]
+            cells += [""] * (len(head) - len(cells))
         else:
             sps = f"{r['s_per_s']:.4g} ({r['s_per_s_min']:.4g}-{r['s_per_s_max']:.4g})"
             if r.get("failed_repeats"):
@@ -222,7 +242,8 @@ def format_table(rows: list[dict]) -> str:
                 target = f"<= {r['target']:g}: {verdict}"
                 ratio = _fmt(r.get("ratio"), ".3f")
             cells = [r["network"], r["simulator"], sps, ratio, target, f"{r['rate_hz']:.2f}",
-                     str(r["synapses"]), _fmt(r.get("bytes_per_synapse"), ".2f"),
+                     str(r["synapses"]), _fmt(r.get("wall_s_per_s"), ".4g"),
+                     _fmt(r.get("cpu_s_per_s"), ".4g"), _fmt(r.get("bytes_per_synapse"), ".2f"),
                      _fmt(r.get("build_s"), ".3g")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -261,7 +282,7 @@ def plot(rows: list[dict], path: Path, title: str = "") -> None:
     ax.set_yscale("log")
     ax.set_xticks(range(len(networks)))
     ax.set_xticklabels(networks)
-    ax.set_ylabel("wall s per simulated s (lower is faster)")
+    ax.set_ylabel("s per simulated s (lower is faster)")
     if title:
         ax.set_title(title)
     if ax.get_legend_handles_labels()[0]:
@@ -294,6 +315,9 @@ def main(argv=None) -> int:
     ap.add_argument("--peer-python", default=sys.executable,
                     help="Python with brian2 and nest installed (benchmarks/requirements.txt)")
     ap.add_argument("--timeout-s", type=float, default=3600.0)
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="time the s/s columns and targets use: wall (BENCHMARKS.md) or process "
+                         "CPU time (fairer on a loaded machine; one thread only)")
     a = ap.parse_args(argv)
 
     networks = [n for n in a.networks.split(",") if n]
@@ -316,6 +340,13 @@ def main(argv=None) -> int:
         if why:
             print(f"[compare] {s}: unavailable: {why}", file=sys.stderr)
 
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    config = {"command": shlex.join([sys.executable, *sys.argv]) if argv is None
+              else shlex.join(["compare.py", *argv]),
+              "date": stamp, "host": platform.node(), "cpu_count": os.cpu_count(),
+              "networks": networks, "simulators": simulators, "repeats": a.repeats,
+              "threads": a.threads, "seed": a.seed, "quick": a.quick, "clock": a.clock,
+              "durations_ms": {n: (a.duration_ms or durations[n]) for n in networks}}
     records = []
     for net in networks:
         dur = a.duration_ms if a.duration_ms is not None else durations[net]
@@ -332,27 +363,25 @@ def main(argv=None) -> int:
                       file=sys.stderr, flush=True)
                 rec = {**base, **run_once(cmd, a.timeout_s)}
                 rec["simulator"], rec["network"] = sim, net
+                rec = select_clock(rec, a.clock)
                 if rec["status"] == "ok":
                     print(f"[compare]   s/s {rec['s_per_s']:.4g}  rate {rec['rate_hz']:.2f} Hz  "
                           f"synapses {rec['synapses']}", file=sys.stderr, flush=True)
                 else:
                     print(f"[compare]   {rec['status']}: {rec['reason']}", file=sys.stderr)
                 records.append(rec)
+                # Written after every run, so an interrupted comparison keeps what it measured.
+                write_json(out / "compare.json", records,
+                           summarise(records, networks, simulators), config)
 
     rows = summarise(records, networks, simulators)
     table = format_table(rows)
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    config = {"command": shlex.join([sys.executable, *sys.argv]) if argv is None
-              else shlex.join(["compare.py", *argv]),
-              "date": stamp, "host": platform.node(), "cpu_count": os.cpu_count(),
-              "networks": networks, "simulators": simulators, "repeats": a.repeats,
-              "threads": a.threads, "seed": a.seed, "quick": a.quick,
-              "durations_ms": {n: (a.duration_ms or durations[n]) for n in networks}}
     write_json(out / "compare.json", records, rows, config)
-    (out / "compare.md").write_text(f"{stamp}, {a.threads} thread(s), median of {a.repeats}\n\n"
+    (out / "compare.md").write_text(f"{stamp}, {a.threads} thread(s), median of {a.repeats}, "
+                                    f"s/s and ratios on {a.clock} time\n\n"
                                     f"{table}\n")
     plot(rows, out / "compare.png",
-         title=f"{a.threads} thread(s), median of {a.repeats} (lower is faster)")
+         title=f"{a.threads} thread(s), {a.clock} time, median of {a.repeats} (lower is faster)")
     print(table)
     print(f"\nwritten: {out / 'compare.json'}, {out / 'compare.md'}, {out / 'compare.png'}")
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """The standard benchmark networks (COBA, CUBA, Brunel static and with pair STDP) built in Brian2.
 
-Run time is Brian2's own measurement of the simulation loop in the C++ standalone binary
-(`device._last_run_time`): code generation, compilation and synapse creation are excluded.
+Run time is that of the simulation loop inside the C++ standalone binary: wall time (run_s) taken
+around Network::run in the generated main(), and Brian2's own measurement (device._last_run_time,
+process CPU time without OpenMP) as cpu_s. Code generation, compilation and synapse creation are
+excluded.
 
 Usage: brian2_networks.py --network coba --duration-ms 2000 [--threads 1] [--seed 1] [--build-dir D]
-prints one JSON object: simulator, network, run_s, s_per_s, rate_hz, synapses, build_s, compile_s.
+prints one JSON object: simulator, network, run_s, cpu_s, s_per_s, rate_hz, synapses, build_s, compile_s.
 """
 
 from __future__ import annotations
@@ -119,15 +121,15 @@ def _build_brunel(b2, s: specs.BrunelSpec, seed: int):
         dxpre/dt = -xpre/({st.tau_plus_ms}*ms) : 1 (event-driven)
         dxpost/dt = -xpost/({st.tau_minus_ms}*ms) : 1 (event-driven)
         """
-        # Pairing as NEST's stdp_synapse, where the whole delay is dendritic: the synapse sees a
-        # presynaptic spike at t_pre and a postsynaptic one at t_post + D. So plasticity runs in
-        # its own pathway without delay, transmission arrives after D, the post pathway after D.
-        on_pre = {"plast": (f"w = clip(w - {a_minus}*mV*xpost, 0*mV, {st.w_max_mv}*mV)\n"
-                            "xpre += 1"),
-                  "transmit": jump.format(w="w")}
+        # Pairing as NEST's stdp_synapse, where the whole delay D is dendritic: the synapse sees
+        # a presynaptic spike at t_pre and a postsynaptic one at t_post + D. Shifting every
+        # synaptic event by D keeps all pairings and transmitted weights, so one pre pathway
+        # (plasticity, then transmission) runs after D and the post pathway after 2 D.
+        on_pre = (f"w = clip(w - {a_minus}*mV*xpost, 0*mV, {st.w_max_mv}*mV)\n"
+                  "xpre += 1\n" + jump.format(w="w"))
         on_post = f"xpost += 1\nw = clip(w + {a_plus}*mV*xpre, 0*mV, {st.w_max_mv}*mV)"
         Cee = b2.Synapses(Pe, Pe, model=model, on_pre=on_pre, on_post=on_post,
-                          delay={"plast": 0 * u.ms, "transmit": delay, "post": delay})
+                          delay={"pre": delay, "post": 2 * delay})
     Cee.connect(i=pre, j=post)
     if s.stdp is not None:
         Cee.w = J * u.mV
@@ -188,25 +190,39 @@ def run(network: str, duration_ms: float | None = None, threads: int = 1, seed: 
     mon = b2.SpikeMonitor(P, record=False)
     net = b2.Network(P, *syn, *extra, mon)
 
-    t0 = time.perf_counter()
+    if device == "cpp_standalone":
+        # Brian2's own _last_run_time comes from std::clock() (process CPU time) when OpenMP is
+        # off; the wall time of the same loop is taken here, around Network::run in main().
+        b2.device.headers.append("<chrono>")
+        b2.device.insert_code("before_network_run",
+                              "auto sf_wall_start = std::chrono::steady_clock::now();")
+        b2.device.insert_code("after_network_run", (
+            "{ std::ofstream sf_f(brian::results_dir + \"wall_run_time.txt\"); sf_f.precision(17);"
+            " sf_f << std::chrono::duration<double>(std::chrono::steady_clock::now()"
+            " - sf_wall_start).count() << std::endl; }"))
+
+    t0, c0 = time.perf_counter(), time.process_time()
     net.run(duration_ms * b2.ms)
     result = {"simulator": "brian2", "network": network, "duration_ms": duration_ms,
               "threads": threads, "seed": seed, "device": device}
     if device == "cpp_standalone":
         b2.device.build(directory=str(build_dir), compile=True, run=True, debug=False, clean=False)
         total = time.perf_counter() - t0
-        run_s = float(b2.device._last_run_time)
+        cpu_s = float(b2.device._last_run_time)
+        run_s = float((Path(b2.device.results_dir) / "wall_run_time.txt").read_text())
         binary_s = float(b2.device.timers["run_binary"])
         result["compile_s"] = total - binary_s
         # Synapse creation and initialisation happen in the binary before the timed loop.
         result["build_s"] = binary_s - run_s
     else:
         run_s = time.perf_counter() - t0
+        cpu_s = time.process_time() - c0
         result["compile_s"] = 0.0
         result["build_s"] = 0.0
     n_spikes = int(mon.num_spikes)
     result.update(
         run_s=run_s,
+        cpu_s=cpu_s,
         s_per_s=run_s / (duration_ms / 1000.0),
         rate_hz=n_spikes / (len(P) * duration_ms / 1000.0),
         synapses=int(sum(len(S) for S in syn)),

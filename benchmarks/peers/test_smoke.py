@@ -67,3 +67,14 @@ def test_small_brunel_peers_agree():
             f"{res['simulator']} brunel synapses {res['synapses']}, expected {s.synapses} exactly")
         _check_rate(res, 20.0, 150.0)
     _check_agree(b, n, 0.05)
+
+
+def test_small_brunel_stdp_peers_agree():
+    # The plastic variant checks that both peers pair pre and post spikes the same way (NEST's
+    # dendritic-delay convention): a shifted pairing window changes the rate by > 10 %.
+    s = dataclasses.replace(specs.spec("brunel_stdp"), n_exc=1600, n_inh=400, c_exc=160, c_inh=40)
+    b = brian2_networks.run("brunel_stdp", 1000.0, device="runtime", spec=s)
+    n = nest_networks.run("brunel_stdp", 1000.0, spec=s)
+    for res in (b, n):
+        _check_rate(res, 20.0, 150.0)
+    _check_agree(b, n, 0.05)

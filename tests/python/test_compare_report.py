@@ -128,3 +128,15 @@ def test_missing_binary_is_reported_not_dropped(compare, tmp_path):
     assert r["status"] == "unavailable" and str(missing) in r["reason"], r
     assert "unavailable" in (tmp_path / "o" / "compare.md").read_text(), "compare.md row"
     assert (tmp_path / "o" / "compare.png").is_file(), "compare.png written"
+
+
+def test_select_clock(compare):
+    rec = {"status": "ok", "duration_ms": 500.0, "run_s": 2.0, "cpu_s": 0.5, "s_per_s": 4.0,
+           "rate_hz": 5.0, "synapses": 1}
+    cpu = compare.select_clock(dict(rec), "cpu")
+    assert cpu["s_per_s"] == pytest.approx(1.0), "cpu s/s = 0.5 s / 0.5 s"
+    assert cpu["wall_s_per_s"] == pytest.approx(4.0), "wall s/s = 2 s / 0.5 s"
+    assert compare.select_clock(dict(rec), "wall")["s_per_s"] == pytest.approx(4.0), "wall s/s"
+    no_cpu = {k: v for k, v in rec.items() if k != "cpu_s"}
+    failed = compare.select_clock(no_cpu, "cpu")
+    assert failed["status"] == "failed" and "cpu_s" in failed["reason"], failed
