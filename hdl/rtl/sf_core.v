@@ -77,19 +77,20 @@ module sf_core #(
     end
   endfunction
 
+  function [15:0] sat17;  // saturate a 17-bit sum of two 16-bit values
+    input [16:0] x;
+    begin
+      if (x[16] != x[15]) sat17 = x[16] ? 16'h8000 : 16'h7FFF;
+      else sat17 = x[15:0];
+    end
+  endfunction
+
   function [15:0] sat16_24;
     input [23:0] x;
     begin
       if (!x[23] && (x[22:15] != 8'd0)) sat16_24 = 16'h7FFF;
       else if (x[23] && (x[22:15] != 8'hFF)) sat16_24 = 16'h8000;
       else sat16_24 = x[15:0];
-    end
-  endfunction
-
-  function [31:0] sx16;  // sign-extend 16 -> 32
-    input [15:0] x;
-    begin
-      sx16 = {{16{x[15]}}, x};
     end
   endfunction
 
@@ -1060,8 +1061,8 @@ module sf_core #(
           // stage 2 -> 3: delivery and depression
           v3_q <= v2_q;
           j3_q <= j2_q;
-          nie3_q <= sat16(sx16(ie2_q) + {{24{w2_q[7]}}, w2_q[7:0]});
-          nio3_q <= sat16(sx16(io2_q) + {{24{w2_q[15]}}, w2_q[15:8]});
+          nie3_q <= sat17({ie2_q[15], ie2_q} + {{9{w2_q[7]}}, w2_q[7:0]});
+          nio3_q <= sat17({io2_q[15], io2_q} + {{9{w2_q[15]}}, w2_q[15:8]});
           nw3_q[7:0] <= (en_q && pe2_q[15]) ?
               wclamp({{2{w2_q[7]}}, w2_q[7:0]} - {3'd0, pe2_q[14:8]}, w_min_q, w_max_q) : w2_q[7:0];
           nw3_q[15:8] <= (en_q && po2_q[15]) ?
@@ -1098,7 +1099,7 @@ module sf_core #(
           state_q <= S_C1;
         end
         S_C1: begin
-          diff_q <= sat16(sx16(v_q) - sx16(par_rd[3]));
+          diff_q <= sat17({v_q[15], v_q} - {par_rd[3][15], par_rd[3]});
           mul_a_q <= i_q;
           mul_b_q <= par_rd[5];
           state_q <= S_C2;
@@ -1179,14 +1180,14 @@ module sf_core #(
         end
         S_B3: state_q <= S_B4;
         S_B4: begin
-          u_q <= sat16(sx16(u_q) + {{16{mul_p[31]}}, mul_p[31:16]});
+          u_q <= sat17({u_q[15], u_q} + {mul_p[31], mul_p[31:16]});  // |a*diff >>> 16| < 2^14
           state_q <= S_B5;
         end
         S_B5: begin
           if ($signed(v_q) >= $signed(par_rd[1])) begin
             spike_q <= 1'b1;
             v_q <= par_rd[2];
-            u_q <= sat16(sx16(u_q) + sx16(par_rd[3]));
+            u_q <= sat17({u_q[15], u_q} + {par_rd[3][15], par_rd[3]});
           end
           mul_a_q <= {8'd0, post_q[7:0]};
           mul_b_q <= {8'd0, k_post_q};
