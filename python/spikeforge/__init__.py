@@ -14,10 +14,18 @@ from . import reference
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):
+    # spikeforge.plot imports matplotlib: loaded on first use, not with the package.
+    if name == "plot":
+        import importlib
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'spikeforge' has no attribute '{name}'")
+
 __all__ = [
     "Network", "Population", "Projection", "SpikeSource", "Simulator", "Spikes", "StateTrace", "Synapses",
     "CSRWeights", "WeightSnapshots", "AllToAll", "OneToOne", "FixedProbability", "FixedInDegree",
     "FixedOutDegree", "FromList", "DenseMatrix", "Uniform", "Normal", "LogNormal", "neuron_models",
     "model_info", "NeuronModel", "backends", "population_rate", "firing_rates", "pair_stdp_window",
-    "Error", "ValidationError", "UnsupportedError", "reference",
+    "Error", "ValidationError", "UnsupportedError", "reference", "plot",
 ]

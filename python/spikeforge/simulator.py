@@ -220,10 +220,12 @@ class Simulator:
 
     @property
     def threads(self) -> int:
+        """Worker threads the simulator was asked for (results never depend on it)."""
         return self._sim.threads
 
     @property
     def seed(self) -> int:
+        """Seed of run-time randomness (Poisson spike trains)."""
         return self._sim.seed
 
     @property

@@ -45,6 +45,7 @@ def test_raster_draws_every_spike_stacked_by_population(ran):
     assert lines[0].get_color() != lines[1].get_color()
     ax2 = sfplot.raster({"E": e, "I": i}, {"E": 40, "I": 10})
     np.testing.assert_array_equal(ax2.get_lines()[1].get_ydata(), i.ids.astype(np.int64) + 40)
+    assert sf.plot is sfplot
     ax3 = sfplot.raster(e)
     assert len(ax3.get_lines()) == 1
     with pytest.raises(TypeError):
