@@ -1,5 +1,7 @@
 #include <spikeforge/backend/backend.hpp>
 #include <spikeforge/backend/cpu_backend.hpp>
+#include <spikeforge/backend/cpu_fixed_backend.hpp>
+#include <spikeforge/backend/fpga_serial_backend.hpp>
 #include <spikeforge/core/error.hpp>
 
 #include <map>
@@ -18,6 +20,12 @@ Registry& registry() {
   static const bool builtin_registered = [] {
     r.factories.emplace("cpu", [](const model::Network& n, const SimulatorOptions& o) -> std::unique_ptr<Backend> {
       return std::make_unique<CpuBackend>(n, o);
+    });
+    r.factories.emplace("cpu-fixed", [](const model::Network& n, const SimulatorOptions& o) -> std::unique_ptr<Backend> {
+      return std::make_unique<CpuFixedBackend>(n, o);
+    });
+    r.factories.emplace("fpga", [](const model::Network& n, const SimulatorOptions& o) -> std::unique_ptr<Backend> {
+      return std::make_unique<FpgaSerialBackend>(n, o);
     });
     return true;
   }();

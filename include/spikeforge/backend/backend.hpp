@@ -25,6 +25,12 @@ struct SimulatorOptions {
   std::string backend = "cpu";  ///< see backend_names()
   std::uint64_t seed = 1;       ///< seed of run-time randomness (Poisson sources)
   int threads = 1;              ///< worker threads (the cpu backend is single-threaded for now)
+  /// Hardware backends ("cpu-fixed", "fpga-sim", "fpga"; docs/backends.md).
+  std::string device;           ///< "fpga": serial device, e.g. /dev/ttyUSB1
+  int baud = 1000000;           ///< "fpga": serial baud rate
+  int timeout_ms = 2000;        ///< "fpga": longest wait for one answer frame
+  int core_neurons = 0;         ///< core size N (0: the smallest built core that fits)
+  int core_axons = 0;           ///< core input axons NA (0: with core_neurons)
 };
 
 /// A backend runs one network in steps of network.dt. Probe, projection and population indices
