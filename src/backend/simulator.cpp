@@ -125,6 +125,23 @@ double Simulator::mean_rate(const std::string& population) const {
   return seconds > 0.0 && n > 0 ? static_cast<double>(spike_count(population)) / (n * seconds) : 0.0;
 }
 
+void Simulator::set_learning(const std::string& projection, bool on) {
+  const std::size_t j = projection_index(projection);
+  if (!network_.projections[j].plasticity) {
+    throw ValidationError("projection '" + projection + "'", "plasticity", "absent: set_learning needs a plastic projection");
+  }
+  backend_->set_learning(j, on);
+}
+
+void Simulator::set_modulator(double modulator) {
+  if (!std::isfinite(modulator)) throw ValidationError("simulator", "modulator", "must be finite");
+  backend_->set_modulator(modulator);
+}
+
+void Simulator::set_modulator_callback(std::function<double(double)> callback) {
+  backend_->set_modulator_callback(std::move(callback));
+}
+
 double Simulator::bytes_per_synapse() const { return backend_->bytes_per_synapse(); }
 
 }  // namespace spikeforge

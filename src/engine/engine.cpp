@@ -20,6 +20,7 @@ struct Engine::Population {
   std::vector<double> i_ext;
   std::vector<std::pair<std::string, std::vector<double>>> initial;
   std::vector<std::uint32_t> spiked;
+  std::size_t n_spiked = 0;  // spikes of the current step (for plasticity)
   std::vector<std::size_t> outgoing;
   std::vector<std::size_t> spike_probes;
   std::vector<std::uint64_t> counts;
@@ -36,6 +37,7 @@ struct Engine::Source {
 
 struct Engine::Projection {
   SynapseStore store;
+  std::unique_ptr<PlasticProjection> plastic;  // set: the synapses live here, `store` is empty
   bool pre_is_source = false;
   std::size_t pre = 0, post = 0, receptor = 0;
 };
@@ -55,12 +57,14 @@ namespace {
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 }  // namespace
 
-Engine::Engine(const model::Network& network, std::uint64_t run_seed) { build(network, run_seed); }
+Engine::Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights) {
+  build(network, run_seed, double_weights);
+}
 Engine::~Engine() = default;
 
 NeuronGroup& Engine::group(std::size_t population) { return *pops_.at(population).group; }
 
-void Engine::build(const model::Network& net, std::uint64_t run_seed) {
+void Engine::build(const model::Network& net, std::uint64_t run_seed, bool double_weights) {
   const auto t0 = std::chrono::steady_clock::now();
   dt_ = net.dt;
   if (!(dt_ > 0.0) || !std::isfinite(dt_)) throw Error("engine: dt must be > 0 ms");
@@ -133,8 +137,15 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed) {
       }
       delay_steps[k] = static_cast<std::uint32_t>(std::min<std::int64_t>(d, std::numeric_limits<std::uint32_t>::max()));
     }
-    proj.store = SynapseStore(n_pre, n_post, syn.pre, syn.post, syn.weight, delay_steps);
-    ring_length[proj.post] = std::max(ring_length[proj.post], proj.store.max_delay() + 1);
+    if (desc.plasticity) {
+      proj.plastic = make_plastic_projection(*desc.plasticity, dt_, n_pre, n_post, syn.pre, syn.post, syn.weight,
+                                             delay_steps, double_weights);
+      any_plastic_ = true;
+    } else {
+      proj.store = SynapseStore(n_pre, n_post, syn.pre, syn.post, syn.weight, delay_steps);
+    }
+    const std::uint32_t max_delay = proj.plastic ? proj.plastic->max_delay() : proj.store.max_delay();
+    ring_length[proj.post] = std::max(ring_length[proj.post], max_delay + 1);
     (proj.pre_is_source ? sources_[proj.pre].outgoing : pops_[proj.pre].outgoing).push_back(j);
   }
   for (std::size_t p = 0; p < pops_.size(); ++p) pops_[p].ring = InputRing(pops_[p].group->size(), ring_length[p]);
@@ -216,10 +227,15 @@ void Engine::set_initial_state() {
     pop.group->clear_refractory();
     pop.ring.clear();
     pop.applied.assign(pop.currents.size(), std::numeric_limits<double>::quiet_NaN());
+    pop.n_spiked = 0;
     std::fill(pop.counts.begin(), pop.counts.end(), 0);
   }
   for (auto& src : sources_) {
     if (src.times) src.times->rewind();
+    src.spikes.clear();
+  }
+  for (auto& proj : projs_) {
+    if (proj.plastic) proj.plastic->reset_state();
   }
   for (auto& probe : probes_) {
     probe.spikes.clear();
@@ -261,6 +277,10 @@ void Engine::deliver(const Projection& proj, std::uint32_t pre, double scale, st
   InputRing& ring = pops_[proj.post].ring;
   const std::size_t receptor = proj.receptor;
   // A spike stamped t_s with delay d steps takes effect at t_{s+d}: it is consumed by step s+d-1.
+  if (proj.plastic) {
+    proj.plastic->deliver(pre, scale, ring, receptor, stamp);
+    return;
+  }
   proj.store.deliver(pre, scale, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
 }
 
@@ -313,7 +333,8 @@ void Engine::record_samples(std::uint64_t step) {
       }
     } else {
       probe.weights.times.push_back(time);
-      probe.weights.weights.push_back(projs_[probe.target].store.weights());
+      const Projection& proj = projs_[probe.target];
+      probe.weights.weights.push_back(proj.plastic ? proj.plastic->weights() : proj.store.weights());
     }
   }
 }
@@ -334,6 +355,7 @@ void Engine::run(std::uint64_t n) {
       const std::size_t count = pop.group->step(pop.ring.slot(m, 0), pop.ring.slot(m, 1),
                                                 pop.i_ext.empty() ? nullptr : pop.i_ext.data(), pop.spiked.data());
       pop.ring.clear_slot(m);
+      pop.n_spiked = count;
       for (std::size_t k = 0; k < count; ++k) ++pop.counts[pop.spiked[k]];
       if (count == 0) continue;
       if (!pop.spike_probes.empty()) record_spikes(false, p, spike_time, pop.spiked.data(), nullptr, count);
@@ -342,8 +364,42 @@ void Engine::run(std::uint64_t n) {
         for (std::size_t k = 0; k < count; ++k) deliver(proj, pop.spiked[k], 1.0, m + 1);
       }
     }
+    if (any_plastic_) learn(m + 1);
     step_ = m + 1;
   }
+}
+
+void Engine::learn(std::uint64_t stamp) {
+  const double modulator = modulator_callback_ ? modulator_callback_(static_cast<double>(stamp) * dt_) : modulator_;
+  for (auto& proj : projs_) {
+    if (!proj.plastic) continue;
+    StepSpikes pre, post;
+    if (proj.pre_is_source) {
+      const SourceSpikes& s = sources_[proj.pre].spikes;
+      pre = {s.ids.data(), s.counts.data(), s.ids.size()};
+    } else {
+      const Population& p = pops_[proj.pre];
+      pre = {p.spiked.data(), nullptr, p.n_spiked};
+    }
+    const Population& q = pops_[proj.post];
+    post = {q.spiked.data(), nullptr, q.n_spiked};
+    proj.plastic->learn(stamp, pre, post, modulator);
+  }
+}
+
+void Engine::set_learning(std::size_t projection, bool on) {
+  Projection& proj = projs_.at(projection);
+  if (!proj.plastic) throw Error("engine: projection " + std::to_string(projection) + " has no plasticity rule");
+  proj.plastic->set_learning(on);
+}
+
+const PlasticProjection* Engine::plastic(std::size_t projection) const { return projs_.at(projection).plastic.get(); }
+
+double Engine::projection_bytes_per_synapse(std::size_t projection) const {
+  const Projection& proj = projs_.at(projection);
+  const std::size_t n = proj.plastic ? proj.plastic->size() : proj.store.size();
+  const std::size_t bytes = proj.plastic ? proj.plastic->bytes() : proj.store.bytes();
+  return n == 0 ? 0.0 : static_cast<double>(bytes) / static_cast<double>(n);
 }
 
 const SpikeRecord& Engine::spike_record(std::size_t probe) const { return probes_.at(probe).spikes; }
@@ -351,30 +407,33 @@ const StateRecord& Engine::state_record(std::size_t probe) const { return probes
 const WeightRecord& Engine::weight_record(std::size_t probe) const { return probes_.at(probe).weights; }
 
 model::SynapseList Engine::synapses(std::size_t projection) const {
-  const SynapseStore& store = projs_.at(projection).store;
+  const Projection& proj = projs_.at(projection);
   model::SynapseList out;
   std::vector<std::uint32_t> delay_steps;
-  store.list(out.pre, out.post, out.weight, delay_steps);
+  if (proj.plastic) proj.plastic->list(out.pre, out.post, out.weight, delay_steps);
+  else proj.store.list(out.pre, out.post, out.weight, delay_steps);
   out.delay.resize(delay_steps.size());
   for (std::size_t k = 0; k < delay_steps.size(); ++k) out.delay[k] = static_cast<double>(delay_steps[k]) * dt_;
   return out;
 }
 
 void Engine::set_weights(std::size_t projection, const std::vector<double>& weights) {
-  projs_.at(projection).store.set_weights(weights);
+  Projection& proj = projs_.at(projection);
+  if (proj.plastic) proj.plastic->set_weights(weights);
+  else proj.store.set_weights(weights);
 }
 
 const std::vector<std::uint64_t>& Engine::spike_counts(std::size_t population) const { return pops_.at(population).counts; }
 
 std::size_t Engine::synapse_count() const noexcept {
   std::size_t n = 0;
-  for (const auto& p : projs_) n += p.store.size();
+  for (const auto& p : projs_) n += p.plastic ? p.plastic->size() : p.store.size();
   return n;
 }
 
 double Engine::bytes_per_synapse() const noexcept {
   std::size_t bytes = 0;
-  for (const auto& p : projs_) bytes += p.store.bytes();
+  for (const auto& p : projs_) bytes += p.plastic ? p.plastic->bytes() : p.store.bytes();
   const std::size_t n = synapse_count();
   return n == 0 ? 0.0 : static_cast<double>(bytes) / static_cast<double>(n);
 }

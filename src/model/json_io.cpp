@@ -248,6 +248,16 @@ void write(Writer& w, const Projection& p) {
   w.key("connector"); write(w, p.connector);
   w.key("weight"); write(w, p.weight);
   w.key("delay"); write(w, p.delay);
+  if (p.plasticity) {
+    w.key("plasticity");
+    w.begin_object();
+    w.key("rule"); w.string(p.plasticity->rule);
+    w.key("params");
+    w.begin_object();
+    for (const auto& [k, v] : p.plasticity->params) { w.key(k); w.number(v); }
+    w.end_object();
+    w.end_object();
+  }
   w.end_object();
 }
 
@@ -467,7 +477,7 @@ public:
   }
 
   Projection projection(const Json& j, const std::string& path) const {
-    object(j, path, {"name", "pre", "post", "receptor", "seed", "connector", "weight", "delay"});
+    object(j, path, {"name", "pre", "post", "receptor", "seed", "connector", "weight", "delay", "plasticity"});
     Projection p;
     p.name = string(required(j, path, "name"), child(path, "name"));
     p.pre = string(required(j, path, "pre"), child(path, "pre"));
@@ -479,7 +489,20 @@ public:
     if (p.connector.kind != Connector::Kind::DenseMatrix) required(j, path, "weight");
     if (const Json* x = optional(j, "weight")) p.weight = distribution(*x, child(path, "weight"));
     p.delay = distribution(required(j, path, "delay"), child(path, "delay"));
+    if (const Json* x = optional(j, "plasticity")) p.plasticity = plasticity(*x, child(path, "plasticity"));
     return p;
+  }
+
+  Plasticity plasticity(const Json& j, const std::string& path) const {
+    object(j, path, {"rule", "params"});
+    Plasticity pl;
+    pl.rule = string(required(j, path, "rule"), child(path, "rule"));
+    if (const Json* x = optional(j, "params")) {
+      const std::string at = child(path, "params");
+      if (!x->is_object()) fail(at, std::string("must be an object, found ") + x->type_name());
+      for (auto it = x->begin(); it != x->end(); ++it) pl.params[it.key()] = real(it.value(), child(at, it.key()));
+    }
+    return pl;
   }
 
   CurrentSource current_source(const Json& j, const std::string& path) const {

@@ -9,6 +9,7 @@
 
 #include <spikeforge/core/error.hpp>
 #include <spikeforge/model/neuron_models.hpp>
+#include <spikeforge/model/plasticity_rules.hpp>
 #include <spikeforge/model/synapses.hpp>
 
 #include "text.hpp"
@@ -254,6 +255,28 @@ void check_neurons(const Checker& c, const std::vector<std::uint32_t>& neurons, 
   if (dup != sorted.end()) c.fail("neurons", std::to_string(*dup) + " appears twice: each neuron at most once");
 }
 
+void check_plasticity(const Checker& c, const Plasticity& pl) {
+  const PlasticityRuleInfo* rule = find_plasticity_rule(pl.rule);
+  if (!rule) c.fail("plasticity.rule", quoted(pl.rule) + ": must be one of " + plasticity_rule_names());
+  for (const auto& [name, value] : pl.params) {
+    const ParameterInfo* info = rule->find_parameter(name);
+    const std::string field = "plasticity." + name;
+    if (!info) {
+      std::string known;
+      for (const auto& q : rule->parameters) known += (known.empty() ? "" : ", ") + std::string(q.name);
+      c.fail(field, "unknown parameter of rule " + quoted(pl.rule) + " (known: " + known + ")");
+    }
+    if (info->unit == "flag") {
+      if (value != 0.0 && value != 1.0) c.fail(field, number(value) + ": must be 0 or 1");
+    } else {
+      c.in_range(field, value, info->range, info->unit);
+    }
+  }
+  const auto params = plasticity_parameters(pl.rule, pl.params);
+  if (params.at("w_min") > params.at("w_max"))
+    c.fail("plasticity.w_max", number(params.at("w_max")) + ": must be >= w_min (" + number(params.at("w_min")) + ")");
+}
+
 void check_projection(const Network& net, std::size_t index, const std::map<std::string, Group>& groups) {
   const Projection& p = net.projections[index];
   Checker c("projection " + quoted(p.name));
@@ -337,6 +360,7 @@ void check_projection(const Network& net, std::size_t index, const std::map<std:
   const Range delay_range{net.dt * (1.0 - kTimeSlack), kInf, false, false};
   c.distribution("delay", p.delay, 0, "synapse", delay_range, "ms",
                  "must be >= dt (" + number(net.dt) + " ms), the shortest delay");
+  if (p.plasticity) check_plasticity(c, *p.plasticity);
 }
 
 void check_current_source(const CurrentSource& s, const std::map<std::string, Group>& groups) {

@@ -25,6 +25,9 @@ struct SimulatorOptions {
   std::string backend = "cpu";  ///< see backend_names()
   std::uint64_t seed = 1;       ///< seed of run-time randomness (Poisson sources)
   int threads = 1;              ///< worker threads (the cpu backend is single-threaded for now)
+  /// cpu: plastic projections keep weights, traces and eligibilities in double precision
+  /// (reference runs and tests; float otherwise).
+  bool double_weights = false;
   /// Hardware backends ("cpu-fixed", "fpga-sim", "fpga"; docs/backends.md).
   std::string device;           ///< "fpga": serial device, e.g. /dev/ttyUSB1
   int baud = 1000000;           ///< "fpga": serial baud rate
@@ -58,6 +61,13 @@ public:
   virtual std::vector<std::uint64_t> spike_counts(std::size_t population) const = 0;
   /// Bytes of synapse storage the backend owns, divided by the number of synapses.
   virtual double bytes_per_synapse() const = 0;
+
+  /// Plasticity at run time: learning on/off for a plastic projection; the global modulator of
+  /// three-factor rules, as a value from the next step on or as a callback M(t_ms) asked every step
+  /// (an empty callback returns to the value). Backends without plasticity throw UnsupportedError.
+  virtual void set_learning(std::size_t projection, bool on);
+  virtual void set_modulator(double modulator);
+  virtual void set_modulator_callback(std::function<double(double t_ms)> callback);
 };
 
 /// Makes a backend for a validated network.

@@ -27,6 +27,11 @@ public:
     return engine_.spike_counts(population);
   }
   double bytes_per_synapse() const override { return engine_.bytes_per_synapse(); }
+  void set_learning(std::size_t projection, bool on) override { engine_.set_learning(projection, on); }
+  void set_modulator(double modulator) override { engine_.set_modulator(modulator); }
+  void set_modulator_callback(std::function<double(double)> callback) override {
+    engine_.set_modulator_callback(std::move(callback));
+  }
 
   engine::Engine& engine() noexcept { return engine_; }
 

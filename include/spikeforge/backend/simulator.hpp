@@ -59,6 +59,14 @@ public:
   /// Mean firing rate of a population (Hz) over the simulated time since the last reset.
   double mean_rate(const std::string& population) const;
 
+  /// Learning on or off for the plastic projection `projection` (Error for a static one); weights
+  /// stay readable and writable through weights()/set_weights() between runs.
+  void set_learning(const std::string& projection, bool on);
+  /// The global modulator M of three-factor rules (stdp_three_factor), from the next step on.
+  void set_modulator(double modulator);
+  /// M(t_ms) asked every step instead of the fixed value; an empty function returns to the value.
+  void set_modulator_callback(std::function<double(double t_ms)> callback);
+
   /// Synapse storage bytes per synapse of the backend.
   double bytes_per_synapse() const;
 

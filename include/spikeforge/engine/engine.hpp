@@ -5,12 +5,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <spikeforge/engine/input_ring.hpp>
 #include <spikeforge/engine/neuron_group.hpp>
+#include <spikeforge/engine/plastic_store.hpp>
 #include <spikeforge/engine/recordings.hpp>
 #include <spikeforge/engine/sources.hpp>
 #include <spikeforge/engine/synapse_store.hpp>
@@ -23,7 +25,8 @@ class Engine {
 public:
   /// Builds every group, synapse store, source and probe of `network` (which must already be
   /// valid: the Simulator calls model::validate first). `run_seed` keys the Poisson draws.
-  Engine(const model::Network& network, std::uint64_t run_seed);
+  /// `double_weights`: plastic projections in double precision (reference runs).
+  Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights = false);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -55,6 +58,17 @@ public:
   double bytes_per_synapse() const noexcept;
   std::size_t synapse_count() const noexcept;
 
+  /// Plasticity control (docs/plasticity.md). set_learning throws Error for a static projection.
+  void set_learning(std::size_t projection, bool on);
+  /// Modulator of three-factor rules from the next step on; a non-empty callback, asked with the
+  /// time of each step's spikes (ms), overrides the value.
+  void set_modulator(double modulator) noexcept { modulator_ = modulator; }
+  void set_modulator_callback(std::function<double(double)> callback) { modulator_callback_ = std::move(callback); }
+  /// The plastic part of a projection, nullptr for a static one.
+  const PlasticProjection* plastic(std::size_t projection) const;
+  /// Bytes owned by projection `projection` divided by its synapse count.
+  double projection_bytes_per_synapse(std::size_t projection) const;
+
   /// Direct access for tests and tools.
   NeuronGroup& group(std::size_t population);
 
@@ -64,7 +78,8 @@ private:
   struct Projection;
   struct Probe;
 
-  void build(const model::Network& network, std::uint64_t run_seed);
+  void build(const model::Network& network, std::uint64_t run_seed, bool double_weights);
+  void learn(std::uint64_t stamp);
   void set_initial_state();
   void apply_currents(std::uint64_t step);
   void emit_sources(std::uint64_t stamp);
@@ -76,6 +91,9 @@ private:
   double dt_ = 0.1;
   std::uint64_t step_ = 0;
   bool stamp0_emitted_ = false;
+  bool any_plastic_ = false;
+  double modulator_ = 0.0;
+  std::function<double(double)> modulator_callback_;
   std::vector<Population> pops_;
   std::vector<Source> sources_;
   std::vector<Projection> projs_;

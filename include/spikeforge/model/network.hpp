@@ -95,6 +95,17 @@ struct Connector {
   bool operator==(const Connector&) const = default;
 };
 
+/// The learning rule of a plastic projection: `rule` names an entry of the rule table
+/// (plasticity_rules.hpp: "stdp_pair", "stdp_symmetric", "stdp_triplet", "hebbian", "oja",
+/// "anti_hebbian", "stdp_three_factor"); `params` maps parameter names to values (missing ones take
+/// the table's default), including the homeostasis options every rule has (weight bounds w_min and
+/// w_max, Dale's law, synaptic scaling toward a target rate). Times in ms, rates in Hz.
+struct Plasticity {
+  std::string rule;
+  std::map<std::string, double> params;
+  bool operator==(const Plasticity&) const = default;
+};
+
 /// Synapses from `pre` (a population or spike source) onto `post` (a population).
 /// `receptor` is "excitatory" or "inhibitory": which synaptic channel of the post model receives it.
 /// Weights: nA for current-based models (sign as given), nS for conductance-based (>= 0),
@@ -108,6 +119,7 @@ struct Projection {
   Distribution delay = Distribution::constant(1.0);
   std::string receptor = "excitatory";
   std::uint64_t seed = 0;  ///< for random weights/delays; 0 = derive from the network seed
+  std::optional<Plasticity> plasticity;  ///< absent: static synapses
   bool operator==(const Projection&) const = default;
 };
 

@@ -1,0 +1,318 @@
+#include <spikeforge/core/error.hpp>
+#include <spikeforge/engine/plastic_store.hpp>
+#include <spikeforge/model/plasticity_rules.hpp>
+#include <spikeforge/plasticity/bounds.hpp>
+#include <spikeforge/plasticity/hebbian.hpp>
+#include <spikeforge/plasticity/stdp_pair.hpp>
+#include <spikeforge/plasticity/stdp_triplet.hpp>
+#include <spikeforge/plasticity/synaptic_scaling.hpp>
+#include <spikeforge/plasticity/three_factor.hpp>
+#include <spikeforge/plasticity/traces.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <string>
+
+namespace spikeforge::engine {
+
+template <class W>
+PlasticStore<W>::PlasticStore(std::uint32_t n_pre, std::uint32_t n_post, std::span<const std::uint32_t> pre,
+                              std::span<const std::uint32_t> post, std::span<const double> weight,
+                              std::span<const std::uint32_t> delay_steps)
+    : n_pre_(n_pre), n_post_(n_post) {
+  const std::size_t n = pre.size();
+  if (post.size() != n || weight.size() != n || delay_steps.size() != n) {
+    throw Error("plastic store: pre, post, weight and delay must have equal lengths");
+  }
+  if (n >= std::numeric_limits<std::uint32_t>::max()) {
+    throw Error("plastic store: more than 2^32 - 2 synapses in one projection");
+  }
+  std::uint32_t min_delay = std::numeric_limits<std::uint32_t>::max(), max_delay = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (pre[k] >= n_pre || post[k] >= n_post) {
+      throw Error("plastic store: synapse " + std::to_string(k) + " connects " + std::to_string(pre[k]) + " -> " +
+                  std::to_string(post[k]) + ", outside " + std::to_string(n_pre) + " x " + std::to_string(n_post));
+    }
+    if (delay_steps[k] < 1 || delay_steps[k] > std::numeric_limits<std::uint16_t>::max()) {
+      throw Error("plastic store: synapse " + std::to_string(k) + " has a delay of " + std::to_string(delay_steps[k]) +
+                  " steps; allowed 1 to 65535");
+    }
+    min_delay = std::min(min_delay, delay_steps[k]);
+    max_delay = std::max(max_delay, delay_steps[k]);
+  }
+  max_delay_ = n == 0 ? 1 : max_delay;
+  uniform_delay_ = max_delay_;
+  const bool one_delay = n == 0 || min_delay == max_delay;
+
+  // Stable counting sort by pre, then each row by (delay, target): the same order as SynapseStore,
+  // so weights() and set_weights() use the order users already know.
+  std::vector<std::uint32_t> order(n);
+  row_begin_.assign(static_cast<std::size_t>(n_pre) + 1, 0);
+  for (std::size_t k = 0; k < n; ++k) ++row_begin_[pre[k] + 1];
+  std::partial_sum(row_begin_.begin(), row_begin_.end(), row_begin_.begin());
+  {
+    std::vector<std::uint32_t> fill(row_begin_.begin(), row_begin_.end() - 1);
+    for (std::size_t k = 0; k < n; ++k) order[fill[pre[k]]++] = static_cast<std::uint32_t>(k);
+  }
+  const auto row_less = [&](std::uint32_t a, std::uint32_t b) {
+    if (delay_steps[a] != delay_steps[b]) return delay_steps[a] < delay_steps[b];
+    return post[a] < post[b];
+  };
+  for (std::uint32_t p = 0; p < n_pre; ++p) {
+    const auto first = order.begin() + row_begin_[p], last = order.begin() + row_begin_[p + 1];
+    if (!std::is_sorted(first, last, row_less)) std::stable_sort(first, last, row_less);
+  }
+  target_.resize(n);
+  weight_.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    target_[k] = post[order[k]];
+    weight_[k] = static_cast<W>(weight[order[k]]);
+  }
+  if (!one_delay) {
+    row_seg_.assign(static_cast<std::size_t>(n_pre) + 1, 0);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t p = pre[order[k]], d = delay_steps[order[k]];
+      if (k == 0 || pre[order[k - 1]] != p || delay_steps[order[k - 1]] != d) {
+        if (!seg_end_.empty()) seg_end_.back() = static_cast<std::uint32_t>(k);
+        seg_end_.push_back(0);
+        seg_delay_.push_back(static_cast<std::uint16_t>(d));
+        ++row_seg_[p + 1];
+      }
+    }
+    seg_end_.back() = static_cast<std::uint32_t>(n);
+    std::partial_sum(row_seg_.begin(), row_seg_.end(), row_seg_.begin());
+  }
+  // Transposed index: a counting sort of forward positions by target keeps them increasing in
+  // each column, which the presynaptic lookup relies on.
+  col_begin_.assign(static_cast<std::size_t>(n_post) + 1, 0);
+  for (std::size_t k = 0; k < n; ++k) ++col_begin_[target_[k] + 1];
+  std::partial_sum(col_begin_.begin(), col_begin_.end(), col_begin_.begin());
+  col_pos_.resize(n);
+  std::vector<std::uint32_t> fill(col_begin_.begin(), col_begin_.end() - 1);
+  for (std::size_t k = 0; k < n; ++k) col_pos_[fill[target_[k]]++] = static_cast<std::uint32_t>(k);
+}
+
+template <class W>
+void PlasticStore<W>::list(std::vector<std::uint32_t>& pre, std::vector<std::uint32_t>& post,
+                           std::vector<double>& weight, std::vector<std::uint32_t>& delay_steps) const {
+  const std::size_t n = size();
+  pre.resize(n);
+  delay_steps.assign(n, uniform_delay_);
+  post.assign(target_.begin(), target_.end());
+  weight = weights();
+  for (std::uint32_t p = 0; p < n_pre_; ++p) {
+    for (std::uint32_t k = row_begin_[p]; k < row_begin_[p + 1]; ++k) pre[k] = p;
+  }
+  if (!seg_end_.empty()) {
+    std::uint32_t k = 0;
+    for (std::size_t s = 0; s < seg_end_.size(); ++s) {
+      for (; k < seg_end_[s]; ++k) delay_steps[k] = seg_delay_[s];
+    }
+  }
+}
+
+template <class W>
+void PlasticStore<W>::set_weights(std::span<const double> weights) {
+  if (weights.size() != size()) {
+    throw Error("plastic store: " + std::to_string(weights.size()) + " weights given for " + std::to_string(size()) +
+                " synapses");
+  }
+  std::transform(weights.begin(), weights.end(), weight_.begin(), [](double w) { return static_cast<W>(w); });
+}
+
+template <class W>
+std::size_t PlasticStore<W>::bytes() const noexcept {
+  return (row_begin_.size() + row_seg_.size() + seg_end_.size() + target_.size() + col_begin_.size() + col_pos_.size()) *
+             sizeof(std::uint32_t) +
+         seg_delay_.size() * sizeof(std::uint16_t) + weight_.size() * sizeof(W) + sizeof(*this);
+}
+
+template class PlasticStore<float>;
+template class PlasticStore<double>;
+
+namespace {
+
+template <class R>
+constexpr bool has_eligibility = requires { R::eligibility; };
+
+template <class W, class Rule>
+class PlasticProjectionT final : public PlasticProjection {
+public:
+  PlasticProjectionT(Rule rule, const std::map<std::string, double>& params, double dt_ms, PlasticStore<W> store)
+      : store_(std::move(store)), rule_(std::move(rule)), bounds_(params), scaling_(params, dt_ms), dt_(dt_ms),
+        pre_tr_(store_.pre_size(), rule_.pre_tau, dt_ms, rule_.nearest),
+        post_tr_(store_.post_size(), rule_.post_tau, dt_ms, rule_.nearest) {
+    if constexpr (has_eligibility<Rule>) {
+      eligibility_.assign(store_.size(), W(0));
+      eligibility_decay_ = static_cast<W>(rule_.eligibility_decay(dt_ms));
+    }
+    if (scaling_.enabled()) {
+      rate_decay_ = static_cast<W>(std::exp(-dt_ms / scaling_.tau_ms));
+      rate_.assign(store_.post_size(), static_cast<W>(scaling_.initial_trace()));
+    }
+  }
+
+  std::size_t size() const noexcept override { return store_.size(); }
+  std::uint32_t max_delay() const noexcept override { return store_.max_delay(); }
+
+  void deliver(std::uint32_t pre, double scale, InputRing& ring, std::size_t receptor,
+               std::uint64_t stamp) const override {
+    store_.deliver(pre, scale, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
+  }
+
+  void learn(std::uint64_t stamp, const StepSpikes& pre, const StepSpikes& post, double modulator) override {
+    pre_tr_.decay();
+    post_tr_.decay();
+    if constexpr (has_eligibility<Rule>) {
+      const W f = eligibility_decay_;
+      for (W& e : eligibility_) e *= f;
+    }
+    if (!rate_.empty()) {
+      for (W& r : rate_) r *= rate_decay_;
+    }
+    if (learning_) {
+      for (std::size_t s = 0; s < pre.n; ++s) on_pre(pre.ids[s], pre.counts ? pre.counts[s] : 1);
+      for (std::size_t s = 0; s < post.n; ++s) on_post(post.ids[s]);
+    }
+    for (std::size_t s = 0; s < pre.n; ++s) pre_tr_.spike(pre.ids[s], pre.counts ? pre.counts[s] : 1);
+    for (std::size_t s = 0; s < post.n; ++s) post_tr_.spike(post.ids[s]);
+    if (!rate_.empty()) {
+      for (std::size_t s = 0; s < post.n; ++s) rate_[post.ids[s]] += W(1);
+    }
+    if constexpr (has_eligibility<Rule>) modulate(modulator);
+    if (learning_ && !rate_.empty() && stamp % scaling_.interval_steps == 0) scale();
+  }
+
+  void reset_state() override {
+    pre_tr_.clear();
+    post_tr_.clear();
+    std::fill(eligibility_.begin(), eligibility_.end(), W(0));
+    std::fill(rate_.begin(), rate_.end(), static_cast<W>(scaling_.initial_trace()));
+  }
+
+  void list(std::vector<std::uint32_t>& pre, std::vector<std::uint32_t>& post, std::vector<double>& weight,
+            std::vector<std::uint32_t>& delay_steps) const override {
+    store_.list(pre, post, weight, delay_steps);
+  }
+  std::vector<double> weights() const override { return store_.weights(); }
+  void set_weights(std::span<const double> weights) override { store_.set_weights(weights); }
+  std::vector<double> eligibility() const override { return {eligibility_.begin(), eligibility_.end()}; }
+
+  std::size_t bytes() const noexcept override {
+    return store_.bytes() - sizeof(store_) + sizeof(*this) + pre_tr_.bytes() + post_tr_.bytes() +
+           eligibility_.size() * sizeof(W) + rate_.size() * sizeof(W);
+  }
+
+private:
+  void on_pre(std::uint32_t i, std::uint32_t count) {
+    const W* x = pre_tr_.of(i);
+    const std::uint32_t* __restrict target = store_.targets();
+    W* __restrict w = store_.weight_data();
+    const std::uint32_t begin = store_.row_begin(i), end = store_.row_end(i);
+    for (std::uint32_t c = 0; c < count; ++c) {
+      for (std::uint32_t k = begin; k < end; ++k) {
+        const W* y = post_tr_.of(target[k]);
+        if constexpr (has_eligibility<Rule>) {
+          eligibility_[k] = static_cast<W>(rule_.on_pre(static_cast<double>(eligibility_[k]), x, y));
+        } else {
+          w[k] = bounds_.apply(w[k], rule_.on_pre(static_cast<double>(w[k]), x, y));
+        }
+      }
+    }
+  }
+
+  void on_post(std::uint32_t j) {
+    const W* y = post_tr_.of(j);
+    const std::uint32_t* pos = store_.col_pos();
+    const std::uint32_t* rows = store_.row_index();
+    const std::uint32_t* rows_end = rows + store_.pre_size() + 1;
+    W* __restrict w = store_.weight_data();
+    const std::uint32_t* cursor = rows;
+    for (std::uint32_t q = store_.col_begin(j); q < store_.col_begin(j + 1); ++q) {
+      const std::uint32_t k = pos[q];
+      // Positions increase along a column, so the search for the row holding k only moves forward.
+      cursor = std::upper_bound(cursor, rows_end, k) - 1;
+      const W* x = pre_tr_.of(static_cast<std::size_t>(cursor - rows));
+      if constexpr (has_eligibility<Rule>) {
+        eligibility_[k] = static_cast<W>(rule_.on_post(static_cast<double>(eligibility_[k]), x, y));
+      } else {
+        w[k] = bounds_.apply(w[k], rule_.on_post(static_cast<double>(w[k]), x, y));
+      }
+    }
+  }
+
+  void modulate(double modulator) {
+    W* __restrict w = store_.weight_data();
+    W* __restrict e = eligibility_.data();
+    const std::size_t n = eligibility_.size();
+    if (!learning_ || modulator == 0.0) return;
+    {
+      const double gain = rule_.learning_rate * modulator * dt_;
+      for (std::size_t k = 0; k < n; ++k) {
+        if (e[k] != W(0)) w[k] = bounds_.apply(w[k], static_cast<double>(w[k]) + gain * static_cast<double>(e[k]));
+      }
+    }
+  }
+
+  void scale() {
+    W* __restrict w = store_.weight_data();
+    const std::uint32_t* pos = store_.col_pos();
+    for (std::uint32_t j = 0; j < store_.post_size(); ++j) {
+      const double f = scaling_.factor(static_cast<double>(rate_[j]));
+      if (f == 1.0) continue;
+      for (std::uint32_t q = store_.col_begin(j); q < store_.col_begin(j + 1); ++q) {
+        const std::uint32_t k = pos[q];
+        w[k] = bounds_.apply(w[k], static_cast<double>(w[k]) * f);
+      }
+    }
+  }
+
+  PlasticStore<W> store_;
+  Rule rule_;
+  plasticity::WeightBounds bounds_;
+  plasticity::SynapticScaling scaling_;
+  double dt_;
+  plasticity::TraceSet<W, Rule::pre_traces> pre_tr_;
+  plasticity::TraceSet<W, Rule::post_traces> post_tr_;
+  std::vector<W> eligibility_;
+  W eligibility_decay_ = W(1);
+  std::vector<W> rate_;  // synaptic scaling: rate trace per post neuron
+  W rate_decay_ = W(1);
+};
+
+template <class W>
+std::unique_ptr<PlasticProjection> make_typed(const model::Plasticity& desc, double dt, PlasticStore<W> store) {
+  const auto p = model::plasticity_parameters(desc.rule, desc.params);
+  const std::string& r = desc.rule;
+  using namespace plasticity;
+  if (r == "stdp_pair") return std::make_unique<PlasticProjectionT<W, StdpPair>>(StdpPair(p), p, dt, std::move(store));
+  if (r == "stdp_symmetric")
+    return std::make_unique<PlasticProjectionT<W, StdpSymmetric>>(StdpSymmetric(p), p, dt, std::move(store));
+  if (r == "stdp_triplet")
+    return std::make_unique<PlasticProjectionT<W, StdpTriplet>>(StdpTriplet(p), p, dt, std::move(store));
+  if (r == "hebbian") return std::make_unique<PlasticProjectionT<W, Hebbian>>(Hebbian(p, 1.0), p, dt, std::move(store));
+  if (r == "anti_hebbian")
+    return std::make_unique<PlasticProjectionT<W, Hebbian>>(Hebbian(p, -1.0), p, dt, std::move(store));
+  if (r == "oja") return std::make_unique<PlasticProjectionT<W, Oja>>(Oja(p), p, dt, std::move(store));
+  if (r == "stdp_three_factor")
+    return std::make_unique<PlasticProjectionT<W, StdpThreeFactor>>(StdpThreeFactor(p), p, dt, std::move(store));
+  throw Error("plastic store: no kernel for rule '" + r + "'");
+}
+
+}  // namespace
+
+std::unique_ptr<PlasticProjection> make_plastic_projection(const model::Plasticity& rule, double dt_ms,
+                                                           std::uint32_t n_pre, std::uint32_t n_post,
+                                                           std::span<const std::uint32_t> pre,
+                                                           std::span<const std::uint32_t> post,
+                                                           std::span<const double> weight,
+                                                           std::span<const std::uint32_t> delay_steps,
+                                                           bool double_weights) {
+  if (double_weights) {
+    return make_typed(rule, dt_ms, PlasticStore<double>(n_pre, n_post, pre, post, weight, delay_steps));
+  }
+  return make_typed(rule, dt_ms, PlasticStore<float>(n_pre, n_post, pre, post, weight, delay_steps));
+}
+
+}  // namespace spikeforge::engine
