@@ -178,5 +178,46 @@ TEST(Compile, RefusesTwoSynapsesBetweenOnePair) {
   expect_refusal(net, "projection 'E_E2'", "one weight per pair");
 }
 
+
+model::Network plastic_net() {
+  auto net = small_lif();
+  net.projections[0].plasticity = model::Plasticity{"stdp_pair", {{"w_min", 0.0}, {"w_max", 0.5}}};
+  net.projections.erase(net.projections.begin() + 1);
+  return net;
+}
+
+TEST(Compile, PairStdpMapsOntoTheCoreTraces) {
+  const auto r = hw::compile(plastic_net(), small_core());
+  const auto& img = r.image;
+  const double lsb = img.populations[0].i_lsb;
+  EXPECT_EQ(img.stdp.k_pre, std::lround(std::exp(-1.0 / 20.0) * 256)) << "pre trace decay (Q8), tau_plus 20 ms";
+  EXPECT_EQ(img.stdp.inc_pre, 64);
+  EXPECT_EQ(img.stdp.a_plus, std::lround(0.01 / lsb * 4)) << "a_plus in 1/4 weight steps";
+  EXPECT_EQ(img.stdp.a_minus, std::lround(0.0105 / lsb * 4)) << "a_minus in 1/4 weight steps";
+  EXPECT_EQ(img.stdp.w_min, 0);
+  EXPECT_EQ(img.stdp.w_max, std::lround(0.5 / lsb));
+  for (int a = 0; a < 8; ++a) EXPECT_EQ(img.pre_en[32 + a], 1) << "pre_en of axon " << a;
+  for (int n = 0; n < 10; ++n) EXPECT_EQ(img.post_en[n], 1) << "post_en of neuron " << n;
+  EXPECT_EQ(img.pre_en[0], 0) << "neuron sources do not learn";
+}
+
+TEST(Compile, RefusesPlasticityTheCoreLacks) {
+  auto net = plastic_net();
+  net.projections[0].plasticity->rule = "stdp_triplet";
+  expect_refusal(net, "projection 'in_E'", "pair STDP (stdp_pair) only");
+  auto net2 = plastic_net();
+  net2.projections[0].plasticity->params["multiplicative"] = 1.0;
+  expect_refusal(net2, "projection 'in_E'", "additive");
+  auto net3 = plastic_net();
+  net3.projections[0].connector = Connector::fixed_probability(0.5);
+  expect_refusal(net3, "projection 'in_E'", "would grow one");
+  auto net4 = plastic_net();
+  net4.add_population("F", 4, "lif_curr_exp");
+  net4.connect("in_F", "in", "F", Connector::all_to_all(), Distribution::constant(0.1), Distribution::constant(1.0));
+  net4.connect("F_E", "F", "E", Connector::all_to_all(), Distribution::constant(0.1), Distribution::constant(1.0));
+  net4.projections.back().plasticity = model::Plasticity{"stdp_pair", {{"w_min", 0.0}, {"w_max", 0.5}, {"tau_plus", 10.0}}};
+  expect_refusal(net4, "projection 'F_E'", "one set of STDP parameters");
+}
+
 }  // namespace
 }  // namespace spikeforge
