@@ -15,8 +15,10 @@ namespace spikeforge::test {
 /// A random mix of LIF (lif_curr_exp, lif_delta) or Izhikevich populations (dt = 1 ms), a
 /// Poisson source and a spike-time source, random sparse excitatory and inhibitory projections
 /// with delay one step. At most `max_neurons` neurons and `max_axons` source neurons.
+/// With `learning`, the noise source's and the first population's projections onto the first
+/// population are all-to-all and plastic (pair STDP with random parameters).
 inline model::Network random_network(std::uint64_t seed, std::uint32_t max_neurons, std::uint32_t max_axons,
-                                     bool izhikevich) {
+                                     bool izhikevich, bool learning = false) {
   using model::Connector;
   using model::Distribution;
   std::mt19937_64 rng(seed);
@@ -75,6 +77,21 @@ inline model::Network random_network(std::uint64_t seed, std::uint32_t max_neuro
       net.connect(pre + "_" + post, pre, post, Connector::fixed_probability(0.25), weight_for(post, inh),
                   Distribution::constant(net.dt), inh ? "inhibitory" : "excitatory");
     }
+  }
+  if (learning) {
+    const double w_max = 1.5 * std::abs(net.projections[0].weight.b);
+    model::Plasticity stdp{"stdp_pair",
+                           {{"a_plus", w_max * uni(0.02, 0.08)}, {"a_minus", w_max * uni(0.02, 0.1)},
+                            {"tau_plus", uni(10.0, 30.0)}, {"tau_minus", uni(10.0, 30.0)}, {"w_min", 0.0},
+                            {"w_max", w_max}}};
+    for (auto& proj : net.projections) {
+      if (proj.post != pops[0] || (proj.pre != "noise" && proj.pre != pops[0])) continue;
+      proj.connector = Connector::all_to_all();
+      proj.receptor = "excitatory";
+      proj.weight = Distribution::uniform(0.0, w_max / 2);
+      proj.plasticity = stdp;
+    }
+    net.record_weights(net.projections[0].name, 50.0 * net.dt);
   }
   for (const auto& p : pops) {
     net.record_spikes(p);

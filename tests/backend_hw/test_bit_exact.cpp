@@ -64,6 +64,13 @@ void expect_same_run(const model::Network& net, std::uint64_t steps, const std::
   for (const auto& proj : net.projections) {
     EXPECT_EQ(fixed.weights(proj.name), rtl.weights(proj.name)) << label << ": weights() of " << proj.name;
   }
+  bool plastic = false;
+  for (const auto& proj : net.projections) plastic = plastic || proj.plasticity.has_value();
+  if (plastic) {
+    std::size_t changed = 0;
+    for (std::size_t k = 0; k < wf.size(); ++k) changed += wf[k] != hf.image().weights[k];
+    EXPECT_GT(changed, 20u) << label << ": weights changed by learning (a network that does not learn proves nothing)";
+  }
 }
 
 TEST(BitExact, RandomLifNetworksOnTheSmallCore) {
@@ -83,6 +90,13 @@ TEST(BitExact, RandomIzhikevichNetworks) {
 TEST(BitExact, RandomLifNetworkOnTheMiddleCore) {
   const auto net = test::random_network(21, 64, 48, false);
   expect_same_run(net, 300, "LIF network N = 64");
+}
+
+TEST(BitExact, RandomNetworksWithLearning) {
+  for (std::uint64_t seed = 31; seed <= 33; ++seed) {
+    const auto net = test::random_network(seed, 32, 32, false, true);
+    expect_same_run(net, 500, "learning network seed " + std::to_string(seed));
+  }
 }
 
 TEST(BitExact, ResetRepeatsTheRun) {

@@ -84,7 +84,8 @@ private:
 };
 
 TEST(SerialPty, FpgaBackendOverAPtyMatchesCpuFixedBitForBit) {
-  const auto net = test::random_network(5, 32, 32, false);
+  // With learning, so the weights compared at the end are learned ones.
+  const auto net = test::random_network(5, 32, 32, false, true);
   PtyCore board(hw::CoreGeometry{32, 32, 8});
   SimulatorOptions serial_opt;
   serial_opt.backend = "fpga";
@@ -114,6 +115,12 @@ TEST(SerialPty, FpgaBackendOverAPtyMatchesCpuFixedBitForBit) {
   for (const auto& proj : net.projections) {
     EXPECT_EQ(serial.weights(proj.name), fixed.weights(proj.name)) << "weights() of " << proj.name;
   }
+  const auto& hf = dynamic_cast<const HardwareBackend&>(fixed.backend());
+  std::size_t changed = 0;
+  const auto learned = hb.read_core_weights();
+  for (std::size_t k = 0; k < learned.size(); ++k) changed += learned[k] != hf.image().weights[k];
+  EXPECT_GT(changed, 20u) << "weights changed by learning on the core behind the pty";
+  EXPECT_EQ(learned, hf.read_core_weights()) << "every core weight after learning, tolerance 0";
   EXPECT_GT(board.bytes_from_host(), 1000u) << "bytes that went through the pty";
 }
 
