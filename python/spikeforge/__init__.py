@@ -6,8 +6,10 @@ from ._core import Error, UnsupportedError, ValidationError
 from .analysis import firing_rates, pair_stdp_window, population_rate
 from .connectors import (AllToAll, DenseMatrix, FixedInDegree, FixedOutDegree, FixedProbability, FromList,
                          OneToOne)
-from .models import NeuronModel, model_info, neuron_models
+from .models import NeuronModel, PlasticityRule, model_info, neuron_models, plasticity_rules, rule_info
 from .network import Network, Population, Projection, SpikeSource
+from .plasticity import (AntiHebbian, Hebbian, Oja, Plasticity, STDP, SymmetricSTDP, ThreeFactorSTDP,
+                         TripletSTDP)
 from .simulator import CSRWeights, Simulator, Spikes, StateTrace, Synapses, WeightSnapshots, backends
 from .values import LogNormal, Normal, Uniform
 from . import reference
@@ -28,4 +30,5 @@ __all__ = [
     "FixedOutDegree", "FromList", "DenseMatrix", "Uniform", "Normal", "LogNormal", "neuron_models",
     "model_info", "NeuronModel", "backends", "population_rate", "firing_rates", "pair_stdp_window",
     "Error", "ValidationError", "UnsupportedError", "reference", "plot",
+    "PlasticityRule", "plasticity_rules", "rule_info", "Plasticity", "STDP", "SymmetricSTDP", "TripletSTDP", "Hebbian", "Oja", "AntiHebbian", "ThreeFactorSTDP",
 ]

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from . import _core
 
-__all__ = ["Parameter", "StateVariable", "NeuronModel", "neuron_models", "model_info"]
+__all__ = ["Parameter", "StateVariable", "NeuronModel", "PlasticityRule", "neuron_models", "model_info",
+           "plasticity_rules", "rule_info"]
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,31 @@ class NeuronModel:
                 f"|---|---|---|---|---|\n{rows}\n")
 
 
+@dataclass(frozen=True)
+class PlasticityRule:
+    """One entry of the plasticity rule table: parameters (times in ms, rates in Hz, amplitudes in
+    the weight unit of the post model), and whether it keeps one eligibility value per synapse."""
+
+    name: str
+    summary: str
+    parameters: dict = field(repr=False)
+    eligibility: bool = False
+
+    def defaults(self) -> dict:
+        """Default value of every parameter (in its unit)."""
+        return {p.name: p.default for p in self.parameters.values()}
+
+
+def _parameters(entries) -> dict:
+    return {p["name"]: Parameter(p["name"], p["unit"], p["default"], p["range"]["low"], p["range"]["high"],
+                                 p["range"]["low_open"], p["range"]["high_open"], p["range"]["text"], p["meaning"])
+            for p in entries}
+
+
 def _load() -> dict:
     table = {}
     for m in _core.neuron_models():
-        params = {p["name"]: Parameter(p["name"], p["unit"], p["default"], p["range"]["low"], p["range"]["high"],
-                                       p["range"]["low_open"], p["range"]["high_open"], p["range"]["text"],
-                                       p["meaning"]) for p in m["parameters"]}
+        params = _parameters(m["parameters"])
         state = {s["name"]: StateVariable(s["name"], s["unit"], s["initial"], s["meaning"]) for s in m["state"]}
         table[m["name"]] = NeuronModel(m["name"], m["summary"], m["integration"], params, state, m["weight_unit"],
                                        m["excitatory_sign"], m["inhibitory_sign"])
@@ -86,6 +106,8 @@ def _load() -> dict:
 
 
 _TABLE = _load()
+_RULES = {r["name"]: PlasticityRule(r["name"], r["summary"], _parameters(r["parameters"]), r["eligibility"])
+          for r in _core.plasticity_rules()}
 
 
 def neuron_models() -> dict:
@@ -101,3 +123,18 @@ def model_info(name: str) -> NeuronModel:
         return _TABLE[name]
     except KeyError:
         raise ValueError(f"neuron model '{name}': unknown; models: {', '.join(_TABLE)}") from None
+
+
+def plasticity_rules() -> dict:
+    """Every plasticity rule by name: {"stdp_pair": PlasticityRule, "stdp_triplet": ..., ...}."""
+    return dict(_RULES)
+
+
+def rule_info(name: str) -> PlasticityRule:
+    """The table entry of one plasticity rule; ValueError listing the rules for an unknown name."""
+    if not isinstance(name, str):
+        raise TypeError(f"plasticity rule: expected a str, got {type(name).__name__}")
+    try:
+        return _RULES[name]
+    except KeyError:
+        raise ValueError(f"plasticity rule '{name}': unknown; rules: {', '.join(_RULES)}") from None

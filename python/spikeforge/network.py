@@ -12,6 +12,7 @@ from . import _checks
 from . import _core
 from .connectors import Connector
 from .models import model_info
+from .plasticity import Plasticity
 from .values import from_distribution, to_distribution
 
 __all__ = ["Network", "Population", "SpikeSource", "Projection"]
@@ -177,7 +178,8 @@ class Network:
         return handle
 
     def connect(self, pre, post, connector: Connector, weight=0.0, delay=None, *,
-                receptor: str = "excitatory", name: str | None = None, seed: int = 0) -> Projection:
+                receptor: str = "excitatory", name: str | None = None, seed: int = 0,
+                plasticity: Plasticity | None = None) -> Projection:
         """Connects group `pre` (population or spike source) to population `post`.
 
         weight: nA for current-based models (sign as given: inhibitory ones negative), nS for
@@ -185,7 +187,8 @@ class Network:
         synapse, or Uniform / Normal / LogNormal. delay: ms (>= dt, rounded to whole steps;
         default one step), same kinds of value. receptor: "excitatory" or "inhibitory".
         name: defaults to "<pre>-><post>"; seed: for random weights and delays (0 = derived from
-        the network seed).
+        the network seed). plasticity: a learning rule (spikeforge.STDP(...), TripletSTDP, ...;
+        docs/plasticity.md), None for static synapses.
         """
         pre, post = _ref(pre, "projection pre"), _ref(post, "projection post")
         if name is None:
@@ -209,10 +212,16 @@ class Network:
         w = to_distribution(weight, obj, "weight", n_listed)
         d = to_distribution(self.dt if delay is None else delay, obj, "delay", n_listed)
         seed = _checks.seed(seed, obj)
+        if plasticity is not None and not isinstance(plasticity, Plasticity):
+            raise TypeError(f"{obj}: plasticity: expected a spikeforge rule (STDP, TripletSTDP, ...), "
+                            f"got {type(plasticity).__name__}")
         self._net.connect(name, pre, post, core_connector, w, d, receptor)
-        if seed:
+        if seed or plasticity is not None:
             projections = self._net.projections
-            projections[-1].seed = seed
+            if seed:
+                projections[-1].seed = seed
+            if plasticity is not None:
+                projections[-1].plasticity = plasticity._to_core()
             self._net.projections = projections
         proj = Projection(name, pre, post, receptor)
         self._projections[name] = proj

@@ -125,12 +125,17 @@ class Simulator:
 
     Simulator(net, backend="cpu", threads=1, seed=1): backend is one of spikeforge.backends();
     threads is the number of worker threads (results do not depend on it); seed keys run-time
-    randomness (Poisson sources). The description is validated first: a bad value raises
+    randomness (Poisson sources). double_weights: plastic projections of the cpu backend keep
+    weights and traces in double precision. device (serial port), baud, timeout_ms, core_neurons,
+    core_axons: options of the hardware backends ("cpu-fixed", "fpga-sim", "fpga").
+    The description is validated first: a bad value raises
     ValueError naming the object, the field and the allowed range. Later changes to `net` do not
     affect the simulator.
     """
 
-    def __init__(self, network, backend: str = "cpu", threads: int = 1, seed: int = 1):
+    def __init__(self, network, backend: str = "cpu", threads: int = 1, seed: int = 1, *,
+                 double_weights: bool = False, device: str = "", baud: int = 1000000, timeout_ms: int = 2000,
+                 core_neurons: int = 0, core_axons: int = 0):
         if isinstance(network, Network):
             self._network = Network._from_core(network.description)
         elif isinstance(network, _core.Network):
@@ -141,7 +146,16 @@ class Simulator:
         threads = _checks.count(threads, "simulator", "threads", 1 << 16)
         if threads < 1:
             raise ValueError(f"simulator: threads: {threads}: must be >= 1")
-        self._sim = _core.Simulator(self._network._net, backend, threads, _checks.seed(seed, "simulator"))
+        if not isinstance(double_weights, (bool, np.bool_)):
+            raise TypeError(f"simulator: double_weights: expected a bool, got {type(double_weights).__name__}")
+        if not isinstance(device, str):
+            raise TypeError(f"simulator: device: expected a str, got {type(device).__name__}")
+        limit = 2**31 - 1
+        self._sim = _core.Simulator(self._network._net, backend, threads, _checks.seed(seed, "simulator"),
+                                    bool(double_weights), device, _checks.count(baud, "simulator", "baud", limit),
+                                    _checks.count(timeout_ms, "simulator", "timeout_ms", limit),
+                                    _checks.count(core_neurons, "simulator", "core_neurons", limit),
+                                    _checks.count(core_axons, "simulator", "core_axons", limit))
 
     # -- running ---------------------------------------------------------------------------------
     def run(self, duration: float, progress=None) -> None:
@@ -318,6 +332,22 @@ class Simulator:
         else:
             w = _checks.float_array(raw, obj, "weights", ndim=1)
         self._sim.set_weights(name, np.ascontiguousarray(w, dtype=np.float64))
+
+    def set_learning(self, projection, on: bool) -> None:
+        """Learning on or off for a plastic projection (ValueError for a static one); its weights
+        stay readable and writable between runs."""
+        if not isinstance(on, (bool, np.bool_)):
+            raise TypeError(f"set_learning: on: expected a bool, got {type(on).__name__}")
+        self._sim.set_learning(self._projection_name(projection), bool(on))
+
+    def set_modulator(self, modulator) -> None:
+        """The global modulator M of three-factor rules (dimensionless), from the next step on: a
+        number, or a callable M(t_ms) asked every step (it runs with the GIL; an exception in it
+        stops the run and is raised by run()), or None to go back to the last fixed value."""
+        if modulator is None or callable(modulator):
+            self._sim.set_modulator_callback(modulator)
+        else:
+            self._sim.set_modulator(_checks.real(modulator, "simulator", "modulator"))
 
     def spike_counts(self, population) -> np.ndarray:
         """Spikes per neuron of a population since the last reset (uint64)."""

@@ -93,6 +93,18 @@ void bind_model(py::module_& m) {
       .def_readwrite("matrix", &Connector::matrix)
       .def(py::self == py::self);
 
+  py::class_<Plasticity>(m, "Plasticity",
+                         "Learning rule of a projection: rule name (see plasticity_rules()) and parameters "
+                         "(ms, Hz, weight units).")
+      .def(py::init<>())
+      .def(py::init([](std::string rule, std::map<std::string, double> params) {
+             return Plasticity{std::move(rule), std::move(params)};
+           }),
+           py::arg("rule"), py::arg("params") = std::map<std::string, double>{})
+      .def_readwrite("rule", &Plasticity::rule)
+      .def_readwrite("params", &Plasticity::params)
+      .def(py::self == py::self);
+
   py::class_<Projection>(m, "Projection", "Synapses from a population or spike source onto a population.")
       .def(py::init<>())
       .def_readwrite("name", &Projection::name)
@@ -103,6 +115,7 @@ void bind_model(py::module_& m) {
       .def_readwrite("delay", &Projection::delay)
       .def_readwrite("receptor", &Projection::receptor)
       .def_readwrite("seed", &Projection::seed)
+      .def_readwrite("plasticity", &Projection::plasticity)
       .def(py::self == py::self);
 
   py::class_<CurrentSource> cur(m, "CurrentSource", "DC or step current into neurons (nA, ms).");

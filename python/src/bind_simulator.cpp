@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pybind11/numpy.h>
@@ -45,8 +46,10 @@ struct ProbeStore {
 
 class PySimulator {
 public:
-  PySimulator(const model::Network& network, const std::string& backend, int threads, std::uint64_t seed)
-      : sim_(network, SimulatorOptions{backend, seed, threads}), stores_(network.probes.size()) {
+  static constexpr std::uint64_t kSignalSteps = 1000;
+
+  PySimulator(const model::Network& network, const SimulatorOptions& options)
+      : sim_(network, options), stores_(network.probes.size()) {
     for (std::size_t q = 0; q < network.probes.size(); ++q) {
       if (network.probes[q].kind == Probe::Kind::State) {
         stores_[q].values.resize(sim_.backend().state_record(q).variables.size());
@@ -57,6 +60,14 @@ public:
 
   void run(double duration_ms, const py::object& progress) {
     ensure_idle();
+    const double dt = sim_.dt();
+    if (!std::isfinite(duration_ms) || duration_ms < 0.0) {
+      sim_.run(duration_ms);  // throws the Simulator's own ValidationError for the value
+    }
+    if (duration_ms / dt > 9.0e15) {
+      throw ValidationError("simulator run", "duration",
+                            std::to_string(duration_ms) + " ms: must be at most 9e15 steps of " + std::to_string(dt) + " ms");
+    }
     // Set while the GIL is released, so another Python thread cannot touch the engine mid-step.
     struct Busy {
       bool& flag;
@@ -64,26 +75,38 @@ public:
       ~Busy() { flag = false; }
     } busy(running_);
     const bool has_callback = !progress.is_none();
+    const auto total = static_cast<std::uint64_t>(std::llround(duration_ms / dt));
+    const double t_end = static_cast<double>(sim_.backend().steps() + total) * dt;
+    // The callback runs about every 1 % of the run; Ctrl-C is looked at more often in long runs,
+    // at least every kSignalSteps steps, so it never waits for a whole percent of a long run.
+    const std::uint64_t report_every = std::max<std::uint64_t>(1, total / 100);
+    const std::uint64_t segment = std::min(report_every, kSignalSteps);
     std::exception_ptr failure;
+    std::uint64_t done = 0, next_report = report_every;
     {
       py::gil_scoped_release release;
-      sim_.run(duration_ms, [&](double t_ms, double t_end_ms) -> bool {
+      while (done < total) {
+        const std::uint64_t n = std::min(segment, total - done);
+        // Whole steps: llround(n * dt / dt) == n for these small n, so pieces add up exactly.
+        sim_.run(static_cast<double>(n) * dt);
+        done += n;
         py::gil_scoped_acquire acquire;
         try {
-          // Ctrl-C arrives as a flag; only here, with the GIL held, can Python raise it.
+          if (modulator_failure_) std::rethrow_exception(std::exchange(modulator_failure_, nullptr));
           if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-          if (has_callback) {
-            py::object keep_going = progress(t_ms, t_end_ms);
-            if (!keep_going.is_none() && PyObject_IsTrue(keep_going.ptr()) == 0) return false;
+          if (has_callback && (done >= next_report || done == total)) {
+            next_report += report_every;
+            py::object keep_going = progress(sim_.time(), t_end);
+            if (!keep_going.is_none() && PyObject_IsTrue(keep_going.ptr()) == 0) break;
           }
-          return true;
         } catch (...) {
           failure = std::current_exception();
-          return false;
+          break;
         }
-      });
+      }
     }
     if (failure) std::rethrow_exception(failure);
+    if (has_callback && total == 0) progress(sim_.time(), t_end);
   }
 
   double time() const { return sim_.time(); }
@@ -196,6 +219,52 @@ public:
   }
   double bytes_per_synapse() const { return sim_.bytes_per_synapse(); }
 
+  void set_learning(const std::string& projection, bool on) {
+    ensure_idle();
+    const std::string& name = require_projection(projection);
+    if (!network().find_projection(name)->plasticity) {
+      throw py::value_error("projection '" + name + "': set_learning: the projection is static (no plasticity rule)");
+    }
+    sim_.set_learning(name, on);
+  }
+
+  void set_modulator(double value) {
+    ensure_idle();
+    if (!std::isfinite(value)) {
+      throw ValidationError("simulator", "modulator", std::to_string(value) + ": must be finite");
+    }
+    sim_.set_modulator_callback({});
+    modulator_callback_ = py::none();
+    sim_.set_modulator(value);
+  }
+
+  /// M(t_ms) from a Python callable, asked every step with the GIL taken for the call. A Python
+  /// error (or a non-finite or non-numeric value) stops the run at the next check and is raised.
+  void set_modulator_callback(const py::object& callback) {
+    ensure_idle();
+    if (callback.is_none()) {
+      sim_.set_modulator_callback({});
+      modulator_callback_ = py::none();
+      return;
+    }
+    modulator_callback_ = callback;
+    sim_.set_modulator_callback([this](double t_ms) -> double {
+      py::gil_scoped_acquire acquire;
+      if (modulator_failure_) return 0.0;
+      try {
+        const double m = py::cast<double>(modulator_callback_(t_ms));
+        if (!std::isfinite(m)) {
+          throw ValidationError("modulator callback", "M(" + std::to_string(t_ms) + " ms)",
+                                std::to_string(m) + ": must be finite");
+        }
+        return m;
+      } catch (...) {
+        modulator_failure_ = std::current_exception();
+        return 0.0;
+      }
+    });
+  }
+
   /// Address of the engine's not yet handed-over spike-time buffer of a probe (0 when empty):
   /// lets the tests check that handing over copies nothing.
   std::uintptr_t pending_buffer_address(const std::string& name, const std::string& what) {
@@ -258,14 +327,32 @@ private:
   std::vector<ProbeStore> stores_;
   std::map<std::string, std::size_t> synapse_counts_;
   bool running_ = false;
+  py::object modulator_callback_ = py::none();
+  std::exception_ptr modulator_failure_;
 };
 
 }  // namespace
 
 void bind_simulator(py::module_& m) {
   py::class_<PySimulator>(m, "Simulator", "Runs one network description on a backend.")
-      .def(py::init<const model::Network&, const std::string&, int, std::uint64_t>(), py::arg("network"),
-           py::arg("backend") = "cpu", py::arg("threads") = 1, py::arg("seed") = 1)
+      .def(py::init([](const model::Network& network, const std::string& backend, int threads, std::uint64_t seed,
+                       bool double_weights, const std::string& device, int baud, int timeout_ms, int core_neurons,
+                       int core_axons) {
+             SimulatorOptions o;
+             o.backend = backend;
+             o.threads = threads;
+             o.seed = seed;
+             o.double_weights = double_weights;
+             o.device = device;
+             o.baud = baud;
+             o.timeout_ms = timeout_ms;
+             o.core_neurons = core_neurons;
+             o.core_axons = core_axons;
+             return std::make_unique<PySimulator>(network, o);
+           }),
+           py::arg("network"), py::arg("backend") = "cpu", py::arg("threads") = 1, py::arg("seed") = 1,
+           py::arg("double_weights") = false, py::arg("device") = "", py::arg("baud") = 1000000,
+           py::arg("timeout_ms") = 2000, py::arg("core_neurons") = 0, py::arg("core_axons") = 0)
       .def("run", &PySimulator::run, py::arg("duration_ms"), py::arg("progress") = py::none())
       .def_property_readonly("time", &PySimulator::time)
       .def_property_readonly("dt", &PySimulator::dt)
@@ -283,6 +370,9 @@ void bind_simulator(py::module_& m) {
       .def("spike_counts", &PySimulator::spike_counts, py::arg("population"))
       .def("mean_rate", &PySimulator::mean_rate, py::arg("population"))
       .def_property_readonly("bytes_per_synapse", &PySimulator::bytes_per_synapse)
+      .def("set_learning", &PySimulator::set_learning, py::arg("projection"), py::arg("on"))
+      .def("set_modulator", &PySimulator::set_modulator, py::arg("value"))
+      .def("set_modulator_callback", &PySimulator::set_modulator_callback, py::arg("callback"))
       .def("_pending_buffer_address", &PySimulator::pending_buffer_address, py::arg("name"), py::arg("what"));
 }
 

@@ -13,6 +13,7 @@
 #include <spikeforge/model/json_io.hpp>
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/neuron_models.hpp>
+#include <spikeforge/model/plasticity_rules.hpp>
 #include <spikeforge/model/synapses.hpp>
 #include <spikeforge/model/validate.hpp>
 
@@ -42,6 +43,29 @@ const char* sign_name(model::WeightSign s) {
     case model::WeightSign::Any: return "any";
   }
   return "any";
+}
+
+py::list parameter_list(const std::vector<model::ParameterInfo>& parameters) {
+  py::list params;
+  for (const auto& p : parameters) {
+    py::dict e;
+    e["name"] = std::string(p.name);
+    e["unit"] = std::string(p.unit);
+    e["default"] = p.default_value;
+    e["range"] = range_dict(p.range, p.unit);
+    e["meaning"] = std::string(p.meaning);
+    params.append(e);
+  }
+  return params;
+}
+
+py::dict rule_dict(const model::PlasticityRuleInfo& r) {
+  py::dict d;
+  d["name"] = std::string(r.name);
+  d["summary"] = std::string(r.summary);
+  d["parameters"] = parameter_list(r.parameters);
+  d["eligibility"] = r.eligibility;
+  return d;
 }
 
 py::dict model_dict(const model::NeuronModelInfo& m) {
@@ -111,6 +135,12 @@ void bind_tables(py::module_& m) {
     return out;
   }, "The neuron model table: per model its parameters (unit, default, allowed range), state variables, "
      "weight unit and sign rules, and integration scheme.");
+  m.def("plasticity_rules", [] {
+    py::list out;
+    for (const auto& info : model::plasticity_rules()) out.append(rule_dict(info));
+    return out;
+  }, "The plasticity rule table: per rule its parameters (unit, default, allowed range) and whether it keeps "
+     "a per-synapse eligibility.");
   m.def("validate", &model::validate, py::arg("network"),
         "Raises ValidationError (a ValueError) for the first bad value, naming object, field and allowed range.");
   m.def("to_json", &model::to_json, py::arg("network"));
