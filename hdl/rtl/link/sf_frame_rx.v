@@ -4,6 +4,8 @@
 // The last two decoded bytes wait in a two-byte delay line, so only payload bytes reach the
 // buffer and the CRC bytes never need a slot. The CRC runs over payload and trailer: a good
 // frame leaves a remainder of zero. Every verdict is given at the delimiter.
+// Incoming bytes first land in a one-byte holding register, so the upstream data path (a
+// FIFO's block RAM, the core's test harness) ends at flip-flops and in_ready comes from them.
 module sf_frame_rx #(
   parameter MAX_PAYLOAD = 512
 ) (
@@ -39,16 +41,20 @@ module sf_frame_rx #(
   reg [9:0]  frame_len_q;
   reg        err_valid_q;
   reg [1:0]  err_code_q;
+  reg        hold_q;
+  reg [7:0]  hold_data_q;
 
-  wire accept    = in_valid && !frame_valid_q;
-  wire delimiter = in_data == 8'h00;
+  // The held byte is decoded unless a good frame is waiting for the core.
+  wire accept    = hold_q && !frame_valid_q;
+  wire take_in   = in_valid && (!hold_q || accept);
+  wire delimiter = hold_data_q == 8'h00;
   wire is_code   = remaining_q == 8'd0;
 
   // A decoded byte comes out of a data byte, or is the zero implied by the previous group
   // when the next code byte arrives.
   wire       emit      = accept && !delimiter && !too_long_q &&
                          (!is_code || (have_group_q && !group_full_q));
-  wire [7:0] emit_byte = is_code ? 8'h00 : in_data;
+  wire [7:0] emit_byte = is_code ? 8'h00 : hold_data_q;
   wire       spill     = emit && (delayed_q == 2'd2);
   wire       overflow  = spill && (len_q == MAX_LEN);
 
@@ -58,6 +64,18 @@ module sf_frame_rx #(
   always @(posedge clk) begin
     if (spill && !overflow) buf_mem[len_q[8:0]] <= delay1_q;
     rd_data_q <= buf_mem[rd_addr];
+  end
+
+  always @(posedge clk) begin
+    if (rst) begin
+      hold_q      <= 1'b0;
+      hold_data_q <= 8'h00;
+    end else if (take_in) begin
+      hold_q      <= 1'b1;
+      hold_data_q <= in_data;
+    end else if (accept) begin
+      hold_q <= 1'b0;
+    end
   end
 
   always @(posedge clk) begin
@@ -108,8 +126,8 @@ module sf_frame_rx #(
         started_q <= 1'b1;
         if (!too_long_q) begin
           if (is_code) begin
-            remaining_q  <= in_data - 8'd1;
-            group_full_q <= in_data == 8'hFF;
+            remaining_q  <= hold_data_q - 8'd1;
+            group_full_q <= hold_data_q == 8'hFF;
             have_group_q <= 1'b1;
           end else begin
             remaining_q <= remaining_q - 8'd1;
@@ -127,7 +145,7 @@ module sf_frame_rx #(
     end
   end
 
-  assign in_ready    = !frame_valid_q;
+  assign in_ready    = !hold_q || accept;
   assign frame_valid = frame_valid_q;
   assign frame_len   = frame_len_q;
   assign rd_data     = rd_data_q;

@@ -7,6 +7,9 @@
 // ends on exactly 254 non-zero bytes gets no extra empty group (the canonical encoding).
 // A group's code byte is always its byte count + 1 (a full group: 254 + 1 = 0xFF), so the
 // count alone describes the group being drained.
+// Payload bytes first land in a one-byte holding register, so the core's tx_data/tx_valid
+// only reach flip-flop inputs here and never the encoder's decisions (timing isolation);
+// tx_ready comes from flip-flops too. Throughput stays at one byte per clock while filling.
 module sf_frame_tx #(
   // The transmitter streams and never buffers a whole payload, so the limit only keeps the
   // interface symmetric with sf_frame_rx.
@@ -36,6 +39,9 @@ module sf_frame_tx #(
   reg [7:0]  rd_idx_q;
   reg        final_q;   // the group being drained is the last of the frame
   reg [15:0] crc_q;
+  reg        hold_q;    // holding register full
+  reg [7:0]  hold_data_q;
+  reg        hold_last_q;
 
   wire group_full = count_q == 8'd254;
 
@@ -44,17 +50,33 @@ module sf_frame_tx #(
   reg        src_valid;
   always @(*) begin
     case (phase_q)
-      P_PAYLOAD: begin src_byte = tx_data;     src_valid = tx_valid; end
+      P_PAYLOAD: begin src_byte = hold_data_q; src_valid = hold_q;   end
       P_CRC_HI:  begin src_byte = crc_q[15:8]; src_valid = 1'b1;     end
       P_CRC_LO:  begin src_byte = crc_q[7:0];  src_valid = 1'b1;     end
       default:   begin src_byte = 8'h00;       src_valid = 1'b0;     end
     endcase
   end
 
-  wire take = (mode_q == M_FILL) && src_valid && !group_full;
+  wire take      = (mode_q == M_FILL) && src_valid && !group_full;
+  wire take_hold = take && (phase_q == P_PAYLOAD);
+  wire accept    = tx_valid && (!hold_q || take_hold);
 
   wire [15:0] crc_next;
-  sf_crc16 u_crc (.crc_in(crc_q), .data(tx_data), .crc_out(crc_next));
+  sf_crc16 u_crc (.crc_in(crc_q), .data(hold_data_q), .crc_out(crc_next));
+
+  always @(posedge clk) begin
+    if (rst) begin
+      hold_q      <= 1'b0;
+      hold_data_q <= 8'h00;
+      hold_last_q <= 1'b0;
+    end else if (accept) begin
+      hold_q      <= 1'b1;
+      hold_data_q <= tx_data;
+      hold_last_q <= tx_last;
+    end else if (take_hold) begin
+      hold_q <= 1'b0;
+    end
+  end
 
   wire       out_fire  = out_ready && (mode_q != M_FILL);
   wire [7:0] rd_next   = rd_idx_q + 8'd1;
@@ -83,7 +105,7 @@ module sf_frame_tx #(
             case (phase_q)
               P_PAYLOAD: begin
                 crc_q <= crc_next;
-                if (tx_last) phase_q <= P_CRC_HI;
+                if (hold_last_q) phase_q <= P_CRC_HI;
               end
               P_CRC_HI: phase_q <= P_CRC_LO;
               default:  phase_q <= P_END;
@@ -139,7 +161,7 @@ module sf_frame_tx #(
     endcase
   end
 
-  assign tx_ready  = (mode_q == M_FILL) && (phase_q == P_PAYLOAD) && !group_full;
+  assign tx_ready  = !hold_q || take_hold;
   assign out_data  = out_byte;
   assign out_valid = mode_q != M_FILL;
 endmodule
