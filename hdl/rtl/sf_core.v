@@ -197,7 +197,11 @@ module sf_core #(
   /* verilator lint_off UNUSEDSIGNAL */
   reg [15:0] pe2_q, po2_q;
   /* verilator lint_on UNUSEDSIGNAL */
-  reg [15:0] nw3_q, nie3_q, nio3_q;
+  // Stage 3 holds the raw 10-bit sums w -/+ amount; the clamp into [w_min, w_max] happens on
+  // the way into the SPRAM so that add and clamp are not in series within one cycle.
+  reg [9:0]  sum_lo3_q, sum_hi3_q;
+  reg        l_lo3_q, l_hi3_q;   // the byte learns (otherwise the sum is the weight itself)
+  reg [15:0] nie3_q, nio3_q;
   reg        wa3_q, wb3_q;
 
   wire [2:0] slot = t_q[2:0];
@@ -382,6 +386,9 @@ module sf_core #(
       default: rs_word = par_rd[kind[2:0]];
     endcase
   end
+
+  wire [7:0]  wd_lo3 = l_lo3_q ? wclamp(sum_lo3_q, w_min_q, w_max_q) : sum_lo3_q[7:0];
+  wire [7:0]  wd_hi3 = l_hi3_q ? wclamp(sum_hi3_q, w_min_q, w_max_q) : sum_hi3_q[7:0];
 
   // Current pre word of the source pass
   // The old pot (bits 14:8) is recomputed from the new trace.
@@ -569,7 +576,7 @@ module sf_core #(
         wqa_en = v3_q && en_q;
         wqa_bank = row_wbank;
         wqa_addr = w_addr(s_q, j3_q);
-        wqa_data = nw3_q;
+        wqa_data = {wd_hi3, wd_lo3};
         wqa_mask = 4'hF;
       end
       S_NP_A: begin
@@ -606,12 +613,12 @@ module sf_core #(
         wqa_en = v3_q && wa3_q;
         wqa_bank = col_wbank;
         wqa_addr = w_addr({j3_q, 1'b0}, jcol);
-        wqa_data = {nw3_q[7:0], nw3_q[7:0]};
+        wqa_data = {wd_lo3, wd_lo3};
         wqa_mask = col_mask;
         wqb_en = v3_q && wb3_q;
         wqb_bank = col_wbank + 2'd1;
         wqb_addr = w_addr({j3_q, 1'b1}, jcol);
-        wqb_data = {nw3_q[15:8], nw3_q[15:8]};
+        wqb_data = {wd_hi3, wd_hi3};
         wqb_mask = col_mask;
       end
       S_RS_A: begin
@@ -1063,10 +1070,10 @@ module sf_core #(
           j3_q <= j2_q;
           nie3_q <= sat17({ie2_q[15], ie2_q} + {{9{w2_q[7]}}, w2_q[7:0]});
           nio3_q <= sat17({io2_q[15], io2_q} + {{9{w2_q[15]}}, w2_q[15:8]});
-          nw3_q[7:0] <= (en_q && pe2_q[15]) ?
-              wclamp({{2{w2_q[7]}}, w2_q[7:0]} - {3'd0, pe2_q[14:8]}, w_min_q, w_max_q) : w2_q[7:0];
-          nw3_q[15:8] <= (en_q && po2_q[15]) ?
-              wclamp({{2{w2_q[15]}}, w2_q[15:8]} - {3'd0, po2_q[14:8]}, w_min_q, w_max_q) : w2_q[15:8];
+          l_lo3_q <= en_q && pe2_q[15];
+          l_hi3_q <= en_q && po2_q[15];
+          sum_lo3_q <= {{2{w2_q[7]}}, w2_q[7:0]} - ((en_q && pe2_q[15]) ? {3'd0, pe2_q[14:8]} : 10'd0);
+          sum_hi3_q <= {{2{w2_q[15]}}, w2_q[15:8]} - ((en_q && po2_q[15]) ? {3'd0, po2_q[14:8]} : 10'd0);
           if (!row_issue && !v1_q && !v2_q && !v3_q) begin
             if (s_q + 10'd1 == NS10) begin
               state_q <= S_NP_BEGIN;
@@ -1225,8 +1232,10 @@ module sf_core #(
           j3_q <= j2_q;
           wa3_q <= pe2_q[15];
           wb3_q <= po2_q[15];
-          nw3_q[7:0] <= wclamp({{2{w2_q[7]}}, w2_q[7:0]} + {3'd0, pe2_q[14:8]}, w_min_q, w_max_q);
-          nw3_q[15:8] <= wclamp({{2{w2_q[15]}}, w2_q[15:8]} + {3'd0, po2_q[14:8]}, w_min_q, w_max_q);
+          l_lo3_q <= 1'b1;
+          l_hi3_q <= 1'b1;
+          sum_lo3_q <= {{2{w2_q[7]}}, w2_q[7:0]} + {3'd0, pe2_q[14:8]};
+          sum_hi3_q <= {{2{w2_q[15]}}, w2_q[15:8]} + {3'd0, po2_q[14:8]};
           if (!col_issue && !v1_q && !v2_q && !v3_q) state_q <= S_NP_NEXT;
         end
         S_NP_NEXT: begin
