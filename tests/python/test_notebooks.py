@@ -69,3 +69,15 @@ def test_stdp_window_notebook(tmp_path):
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "every post neuron fired once: True" in text
     assert count_images(nb) >= 1
+
+
+def test_digit_learning_notebook(tmp_path):
+    nb = execute("digit_learning.ipynb", tmp_path)
+    s = last_json(nb)
+    # Hebbian weights under a teacher grow in proportion to each digit's mean image.
+    assert s["min_weight_vs_class_mean_correlation"] > 0.95, \
+        f"learned weights vs class means: correlation {s['min_weight_vs_class_mean_correlation']:.3f}, expected > 0.95"
+    assert s["accuracy"] >= 0.6, f"test accuracy {s['accuracy']:.2f}, expected >= 0.6 (chance 0.1)"
+    assert s["accuracy"] <= s["template_accuracy"] + 0.05, "spiking readout better than the noise-free templates?"
+    assert s["test_spikes_per_image"] > 1.0
+    assert count_images(nb) >= 2
