@@ -10,6 +10,13 @@
 namespace spikeforge {
 namespace {
 
+// Options with the given run seed (fields set by name, so options added later keep defaults).
+inline SimulatorOptions with_seed(std::uint64_t seed) {
+  SimulatorOptions o;
+  o.seed = seed;
+  return o;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -51,7 +58,7 @@ std::pair<std::vector<double>, std::vector<std::uint32_t>> coba_spikes(std::uint
                                                                       double duration) {
   auto net = examples::coba_network(network_seed);
   net.record_spikes("E");
-  Simulator sim(net, {.seed = run_seed});
+  Simulator sim(net, with_seed(run_seed));
   sim.run(duration);
   return {sim.spikes("E").times, sim.spikes("E").ids};
 }
@@ -73,9 +80,9 @@ TEST(BenchmarkNetworks, RunContinuationIsBitExact) {
               model::Distribution::constant(0.5));
   net.record_spikes("E");
   net.record_state("I", {"v", "i_syn_exc"}, {0, 1, 2}, 0.5);
-  Simulator once(net, {.seed = 9});
+  Simulator once(net, with_seed(9));
   once.run(300.0);
-  Simulator split(net, {.seed = 9});
+  Simulator split(net, with_seed(9));
   split.run(100.0);
   split.run(50.0);
   split.run(150.0);
@@ -88,7 +95,7 @@ TEST(BenchmarkNetworks, RunContinuationIsBitExact) {
 TEST(BenchmarkNetworks, ResetReproducesTheFirstRun) {
   auto net = examples::coba_network(4);
   net.record_spikes("I");
-  Simulator sim(net, {.seed = 2});
+  Simulator sim(net, with_seed(2));
   sim.run(150.0);
   const SpikeRecord first = sim.spikes("I");
   const auto counts = sim.spike_counts("I");

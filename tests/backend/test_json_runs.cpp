@@ -53,8 +53,15 @@ struct Recorded {
   std::vector<StateRecord> states;
 };
 
+// Run options set by field, so options added to SimulatorOptions later keep their defaults.
+SimulatorOptions run_options() {
+  SimulatorOptions options;
+  options.seed = 77;
+  return options;
+}
+
 Recorded simulate(const Network& n, double ms = 200.0) {
-  Simulator sim(n, SimulatorOptions{"cpu", 77, 1});
+  Simulator sim(n, run_options());
   sim.run(ms);
   Recorded r;
   for (const char* p : {"spikes(E)", "spikes(I)", "spikes(Z)"}) r.spikes.push_back(sim.spikes(p));
@@ -113,7 +120,7 @@ TEST(JsonRuns, ChangedWeightsSavedIntoTheFileRunTheSame) {
   // Weights changed in a simulator (as learning would) and written back into the file give a
   // network that runs exactly as the simulator with the changed weights.
   const Network n = active_network();
-  Simulator changed(n, SimulatorOptions{"cpu", 77, 1});
+  Simulator changed(n, run_options());
   model::SynapseList ee = changed.weights("EE");
   for (std::size_t k = 0; k < ee.size(); ++k) ee.weight[k] *= (k % 3 == 0) ? 1.7 : 0.6;
   changed.set_weights("EE", ee.weight);
@@ -129,7 +136,7 @@ TEST(JsonRuns, ChangedWeightsSavedIntoTheFileRunTheSame) {
   }
   const Network loaded = save_and_load(saved, "changed.json");
   ASSERT_TRUE(loaded == saved);
-  Simulator again(loaded, SimulatorOptions{"cpu", 77, 1});
+  Simulator again(loaded, run_options());
   again.run(200.0);
   for (const char* p : {"spikes(E)", "spikes(I)", "spikes(Z)"})
     EXPECT_TRUE(changed.spikes(p) == again.spikes(p)) << p << ": spikes with the changed weights, saved and reloaded";

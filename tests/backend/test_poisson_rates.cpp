@@ -8,13 +8,20 @@
 namespace spikeforge {
 namespace {
 
+// Options with the given run seed (fields set by name, so options added later keep defaults).
+inline SimulatorOptions with_seed(std::uint64_t seed) {
+  SimulatorOptions o;
+  o.seed = seed;
+  return o;
+}
+
 using model::Distribution;
 
 TEST(PoissonSource, RecordedRateWithinStatisticalBounds) {
   model::Network net;
   net.add_poisson_source("noise", 1000, Distribution::constant(20.0));
   net.record_spikes("noise");
-  Simulator sim(net, {.seed = 17});
+  Simulator sim(net, with_seed(17));
   sim.run(2000.0);
   const double n = static_cast<double>(sim.spikes("noise").size());
   const double expected = 20.0 * 1000 * 2.0;
@@ -38,7 +45,7 @@ TEST(PoissonSource, TimeVaryingRateAndPerSourceRates) {
   net.add_poisson_source("mixed", 200, Distribution::array(rates));
   net.record_spikes("noise");
   net.record_spikes("mixed");
-  Simulator sim(net, {.seed = 3});
+  Simulator sim(net, with_seed(3));
   sim.run(2000.0);
   double before = 0, after = 0;
   for (double t : sim.spikes("noise").times) (t <= 1000.0 ? before : after) += 1;
@@ -62,7 +69,7 @@ TEST(PoissonSource, DrivesTargetsWithMultiplicity) {
                       {"v_thresh", Distribution::constant(1000.0)}});
   net.connect("ext_n", "ext", "n", model::Connector::one_to_one(), Distribution::constant(0.1), Distribution::constant(0.1));
   net.record_state("n", {"v"}, {}, 1.0);
-  Simulator sim(net, {.seed = 5});
+  Simulator sim(net, with_seed(5));
   sim.run(3000.0);
   const auto& rec = sim.state("n");
   double mean = 0.0;

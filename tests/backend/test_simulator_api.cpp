@@ -21,13 +21,17 @@ model::Network small_network() {
 
 TEST(Simulator, UnknownBackendListsAllowedOnes) {
   try {
-    Simulator sim(small_network(), {.backend = "gpu"});
+    SimulatorOptions gpu;
+    gpu.backend = "gpu";
+    Simulator sim(small_network(), gpu);
     FAIL() << "backend 'gpu' must be refused";
   } catch (const ValidationError& e) {
     EXPECT_EQ(e.field(), "backend");
     EXPECT_NE(std::string(e.what()).find("'gpu' is not one of: cpu"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Simulator(small_network(), {.threads = 0}), ValidationError);
+  SimulatorOptions no_threads;
+  no_threads.threads = 0;
+  EXPECT_THROW(Simulator(small_network(), no_threads), ValidationError);
 }
 
 TEST(Simulator, InvalidNetworkIsRefusedBeforeBuilding) {
