@@ -94,14 +94,20 @@ module sf_core #(
     end
   endfunction
 
-  function [7:0] wclamp;  // clamp a 10-bit signed sum into [lo, hi]
-    input [9:0] x;
+  // clamp(w + a, lo, hi) with the bounds pre-shifted: w + a < lo  <=>  w < lo - a.
+  function [7:0] wstep;
+    input [7:0] w;
+    input [7:0] a8;       // low byte of the amount: enough for the low byte of w + a
+    input [9:0] lo_m_a;
+    input [9:0] hi_m_a;
     input [7:0] lo;
     input [7:0] hi;
+    reg [9:0] w10;
     begin
-      if ($signed(x) < $signed({{2{lo[7]}}, lo})) wclamp = lo;
-      else if ($signed(x) > $signed({{2{hi[7]}}, hi})) wclamp = hi;
-      else wclamp = x[7:0];
+      w10 = {{2{w[7]}}, w};
+      if ($signed(w10) < $signed(lo_m_a)) wstep = lo;
+      else if ($signed(w10) > $signed(hi_m_a)) wstep = hi;
+      else wstep = w + a8;
     end
   endfunction
 
@@ -197,11 +203,13 @@ module sf_core #(
   /* verilator lint_off UNUSEDSIGNAL */
   reg [15:0] pe2_q, po2_q;
   /* verilator lint_on UNUSEDSIGNAL */
-  // Stage 3 holds the raw 10-bit sums w -/+ amount; the clamp into [w_min, w_max] happens on
-  // the way into the SPRAM so that add and clamp are not in series within one cycle.
-  reg [9:0]  sum_lo3_q, sum_hi3_q;
-  reg        l_lo3_q, l_hi3_q;   // the byte learns (otherwise the sum is the weight itself)
-  reg [15:0] nie3_q, nio3_q;
+  // Learning on a weight pair: stage 2 holds the signed amounts a (-dep or +pot) and the
+  // bounds shifted by them, so clamp(w + a, lo, hi) needs only parallel compares of w with
+  // lo - a and hi - a beside the add (no add-then-compare chain in one cycle).
+  reg [7:0]  a_lo2_q, a_hi2_q;
+  reg [9:0]  blo_lo2_q, bhi_lo2_q, blo_hi2_q, bhi_hi2_q;
+  reg        l_lo2_q, l_hi2_q;   // row: this synapse learns (both enables set)
+  reg [15:0] nw3_q, nie3_q, nio3_q;
   reg        wa3_q, wb3_q;
 
   wire [2:0] slot = t_q[2:0];
@@ -387,8 +395,16 @@ module sf_core #(
     endcase
   end
 
-  wire [7:0]  wd_lo3 = l_lo3_q ? wclamp(sum_lo3_q, w_min_q, w_max_q) : sum_lo3_q[7:0];
-  wire [7:0]  wd_hi3 = l_hi3_q ? wclamp(sum_hi3_q, w_min_q, w_max_q) : sum_hi3_q[7:0];
+  // Stage 1 -> 2 amounts: a row depresses by dep where both enables are set (else 0),
+  // a column potentiates by pot (its writes are gated by pre_en).
+  wire [9:0]  row_a_lo = (en_q && poe_rd[15]) ? (10'd0 - {3'd0, poe_rd[14:8]}) : 10'd0;
+  wire [9:0]  row_a_hi = (en_q && poo_rd[15]) ? (10'd0 - {3'd0, poo_rd[14:8]}) : 10'd0;
+  wire [9:0]  col_a_lo = {3'd0, pre_e_rd[14:8]};
+  wire [9:0]  col_a_hi = {3'd0, pre_o_rd[14:8]};
+  wire [9:0]  w_lo10 = {{2{w_min_q[7]}}, w_min_q};
+  wire [9:0]  w_hi10 = {{2{w_max_q[7]}}, w_max_q};
+  wire [7:0]  nw_lo = wstep(w2_q[7:0], a_lo2_q[7:0], blo_lo2_q, bhi_lo2_q, w_min_q, w_max_q);
+  wire [7:0]  nw_hi = wstep(w2_q[15:8], a_hi2_q[7:0], blo_hi2_q, bhi_hi2_q, w_min_q, w_max_q);
 
   // Current pre word of the source pass
   // The old pot (bits 14:8) is recomputed from the new trace.
@@ -576,7 +592,7 @@ module sf_core #(
         wqa_en = v3_q && en_q;
         wqa_bank = row_wbank;
         wqa_addr = w_addr(s_q, j3_q);
-        wqa_data = {wd_hi3, wd_lo3};
+        wqa_data = nw3_q;
         wqa_mask = 4'hF;
       end
       S_NP_A: begin
@@ -613,12 +629,12 @@ module sf_core #(
         wqa_en = v3_q && wa3_q;
         wqa_bank = col_wbank;
         wqa_addr = w_addr({j3_q, 1'b0}, jcol);
-        wqa_data = {wd_lo3, wd_lo3};
+        wqa_data = {nw3_q[7:0], nw3_q[7:0]};
         wqa_mask = col_mask;
         wqb_en = v3_q && wb3_q;
         wqb_bank = col_wbank + 2'd1;
         wqb_addr = w_addr({j3_q, 1'b1}, jcol);
-        wqb_data = {wd_hi3, wd_hi3};
+        wqb_data = {nw3_q[15:8], nw3_q[15:8]};
         wqb_mask = col_mask;
       end
       S_RS_A: begin
@@ -1065,15 +1081,20 @@ module sf_core #(
           io2_q <= io_rd;
           pe2_q <= poe_rd;
           po2_q <= poo_rd;
+          a_lo2_q <= row_a_lo[7:0];
+          a_hi2_q <= row_a_hi[7:0];
+          l_lo2_q <= en_q && poe_rd[15];
+          l_hi2_q <= en_q && poo_rd[15];
+          blo_lo2_q <= w_lo10 - row_a_lo;
+          bhi_lo2_q <= w_hi10 - row_a_lo;
+          blo_hi2_q <= w_lo10 - row_a_hi;
+          bhi_hi2_q <= w_hi10 - row_a_hi;
           // stage 2 -> 3: delivery and depression
           v3_q <= v2_q;
           j3_q <= j2_q;
           nie3_q <= sat17({ie2_q[15], ie2_q} + {{9{w2_q[7]}}, w2_q[7:0]});
           nio3_q <= sat17({io2_q[15], io2_q} + {{9{w2_q[15]}}, w2_q[15:8]});
-          l_lo3_q <= en_q && pe2_q[15];
-          l_hi3_q <= en_q && po2_q[15];
-          sum_lo3_q <= {{2{w2_q[7]}}, w2_q[7:0]} - ((en_q && pe2_q[15]) ? {3'd0, pe2_q[14:8]} : 10'd0);
-          sum_hi3_q <= {{2{w2_q[15]}}, w2_q[15:8]} - ((en_q && po2_q[15]) ? {3'd0, po2_q[14:8]} : 10'd0);
+          nw3_q <= {l_hi2_q ? nw_hi : w2_q[15:8], l_lo2_q ? nw_lo : w2_q[7:0]};
           if (!row_issue && !v1_q && !v2_q && !v3_q) begin
             if (s_q + 10'd1 == NS10) begin
               state_q <= S_NP_BEGIN;
@@ -1228,14 +1249,17 @@ module sf_core #(
           w2_q <= {col_wb, col_wa};
           pe2_q <= pre_e_rd;
           po2_q <= pre_o_rd;
+          a_lo2_q <= col_a_lo[7:0];
+          a_hi2_q <= col_a_hi[7:0];
+          blo_lo2_q <= w_lo10 - col_a_lo;
+          bhi_lo2_q <= w_hi10 - col_a_lo;
+          blo_hi2_q <= w_lo10 - col_a_hi;
+          bhi_hi2_q <= w_hi10 - col_a_hi;
           v3_q <= v2_q;
           j3_q <= j2_q;
           wa3_q <= pe2_q[15];
           wb3_q <= po2_q[15];
-          l_lo3_q <= 1'b1;
-          l_hi3_q <= 1'b1;
-          sum_lo3_q <= {{2{w2_q[7]}}, w2_q[7:0]} + {3'd0, pe2_q[14:8]};
-          sum_hi3_q <= {{2{w2_q[15]}}, w2_q[15:8]} + {3'd0, po2_q[14:8]};
+          nw3_q <= {nw_hi, nw_lo};
           if (!col_issue && !v1_q && !v2_q && !v3_q) state_q <= S_NP_NEXT;
         end
         S_NP_NEXT: begin
