@@ -57,9 +57,10 @@ private:
         }
       }
       out.clear();
+      // Hand each finished frame (0x00 delimiter) to the host at once, as a UART would.
       core_->run(20000, [&](std::uint8_t b) {
         out.push_back(b);
-        return false;
+        return b == 0;
       });
       idle_ = out.empty();
       std::size_t done = 0;
