@@ -75,8 +75,10 @@ Network cuba(std::uint64_t seed) {
 
 /// Brunel (2000): delta synapses (mV), fixed in-degree without autapses, J = 0.1 mV, g = 5,
 /// delay 1.5 ms; each neuron has its own Poisson source of rate eta * nu_thr * C_E.
+/// With `stdp`, E->E learns by additive all-to-all pair STDP with the parameters of
+/// benchmarks/peers/specs.py (StdpSpec): a_plus = lambda * w_max, a_minus = alpha * lambda * w_max.
 Network brunel(std::uint32_t n_exc, std::uint32_t n_inh, std::uint32_t c_exc, std::uint32_t c_inh,
-               std::uint64_t seed) {
+               std::uint64_t seed, bool stdp = false) {
   constexpr double j = 0.1, g = 5.0, delay = 1.5, eta = 2.0, theta = 20.0, tau_m = 20.0;
   Network net;
   net.dt = kDt;
@@ -89,7 +91,15 @@ Network brunel(std::uint32_t n_exc, std::uint32_t n_inh, std::uint32_t c_exc, st
   const double nu_thr_hz = 1000.0 * theta / (j * c_exc * tau_m);
   for (const char* post : {"E", "I"}) {
     const std::string p = post;
-    net.connect("E" + p, "E", p, Connector::fixed_in_degree(c_exc, p != "E"), c(j), c(delay), "excitatory");
+    auto& ex = net.connect("E" + p, "E", p, Connector::fixed_in_degree(c_exc, p != "E"), c(j), c(delay),
+                           "excitatory");
+    if (stdp && p == "E") {
+      constexpr double lambda = 0.01, alpha = 1.05, w_max = 2.0 * j;
+      ex.plasticity = spikeforge::model::Plasticity{
+          "stdp_pair",
+          {{"a_plus", lambda * w_max}, {"a_minus", alpha * lambda * w_max}, {"tau_plus", 20.0},
+           {"tau_minus", 20.0}, {"w_min", 0.0}, {"w_max", w_max}, {"multiplicative", 0.0}, {"nearest", 0.0}}};
+    }
     net.connect("I" + p, "I", p, Connector::fixed_in_degree(c_inh, p != "I"), c(-g * j), c(delay),
                 "inhibitory");
     const std::uint32_t size = p == "E" ? n_exc : n_inh;
@@ -115,9 +125,7 @@ Network make_network(const std::string& name, std::uint64_t seed) {
   if (name == "brunel") return brunel(8000, 2000, 800, 200, seed);
   if (name == "brunel_1e6") return brunel_scaled(1e6, seed);
   if (name == "brunel_5e7") return brunel_scaled(5e7, seed);
-  if (name == "brunel_stdp")
-    throw std::runtime_error("network brunel_stdp needs pair STDP on E->E, which the network "
-                             "description cannot express yet");
+  if (name == "brunel_stdp") return brunel(8000, 2000, 800, 200, seed, true);
   throw std::runtime_error("network '" + name + "' is unknown; allowed: coba, cuba, brunel, brunel_stdp, "
                            "coba_16k, coba_64k, brunel_1e6, brunel_5e7");
 }
