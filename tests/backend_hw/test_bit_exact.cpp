@@ -5,6 +5,7 @@
 #include <spikeforge/backend/fpga_sim_backend.hpp>
 #include <spikeforge/backend/hardware_backend.hpp>
 #include <spikeforge/backend/simulator.hpp>
+#include <spikeforge/core/error.hpp>
 
 #include "random_networks.hpp"
 
@@ -96,6 +97,28 @@ TEST(BitExact, RandomNetworksWithLearning) {
   for (std::uint64_t seed = 31; seed <= 33; ++seed) {
     const auto net = test::random_network(seed, 32, 32, false, true);
     expect_same_run(net, 500, "learning network seed " + std::to_string(seed));
+  }
+}
+
+TEST(BitExact, SetWeightsQuantisesAndReachesTheCore) {
+  const auto net = test::random_network(4, 32, 32, false);
+  for (const char* backend : {"cpu-fixed", "fpga-sim"}) {
+    SimulatorOptions opt;
+    opt.backend = backend;
+    Simulator sim(net, opt);
+    const auto& hb = dynamic_cast<const HardwareBackend&>(sim.backend());
+    const std::string proj = net.projections[0].name;
+    const double lsb = hb.image().populations[hb.image().projections[0].post_index].i_lsb;
+    auto w = sim.weights(proj).weight;
+    for (double& x : w) x *= 0.5;
+    sim.set_weights(proj, w);
+    const auto back = sim.weights(proj).weight;
+    ASSERT_EQ(back.size(), w.size());
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      EXPECT_NEAR(back[k], w[k], lsb / 2 + 1e-12) << backend << ": weight " << k << " read back, tolerance lsb/2";
+    }
+    w[0] = 1000.0 * lsb;
+    EXPECT_THROW(sim.set_weights(proj, w), ValidationError) << backend << ": weight beyond the 8-bit range";
   }
 }
 
