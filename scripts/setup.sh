@@ -4,7 +4,7 @@
 set -euo pipefail
 
 APT_PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git python3-dev python3-pip python3-venv
   libeigen3-dev libtbb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   pybind11-dev libgtest-dev libgmock-dev libbenchmark-dev
   verilator iverilog yosys nextpnr-ice40 fpga-icestorm
@@ -34,6 +34,8 @@ for spec in "${PIP_PACKAGES[@]}"; do
 done
 if ((${#need_pip[@]})); then
   echo "[setup] installing pip packages: ${need_pip[*]}"
-  "$PY" -m pip install -q "${need_pip[@]}"
+  # Debian's own python3 marks itself externally managed (PEP 668); the packages here are the
+  # project's build and test requirements, so install them for the interpreter that runs it.
+  PIP_BREAK_SYSTEM_PACKAGES=1 "$PY" -m pip install -q "${need_pip[@]}"
 fi
 echo "[setup] dependencies present"
