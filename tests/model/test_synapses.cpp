@@ -209,9 +209,14 @@ TEST(Seeds, DerivedFromNamesNotPositions) {
   // Adding an element in front must not change the random numbers of the others.
   Network n = fixtures::every_kind_network();
   Network shifted = n;
-  shifted.projections.insert(shifted.projections.begin(),
-                             Projection{"new", "E", "I", Connector::fixed_probability(0.5), D::constant(0.1),
-                                        D::constant(1.0), "excitatory", 0});
+  Projection added;
+  added.name = "new";
+  added.pre = "E";
+  added.post = "I";
+  added.connector = Connector::fixed_probability(0.5);
+  added.weight = D::constant(0.1);
+  added.delay = D::constant(1.0);
+  shifted.projections.insert(shifted.projections.begin(), added);
   shifted.populations.insert(shifted.populations.begin(), Population{"new_pop", 3, "lif_delta", {}, {}});
   EXPECT_EQ(build_synapses(n, 0), build_synapses(shifted, 1));
   EXPECT_EQ(build_synapses(n, 2), build_synapses(shifted, 3));
