@@ -46,6 +46,15 @@ inline bool all_uniform(const ParameterSet& p) {
   return true;
 }
 
+/// Turns a kernel's two run-time cases (injected current present; parameters shared by every
+/// neuron) into template arguments, so each case's loop is compiled without those branches.
+/// `impl` is a lambda template `[&]<bool Ext, bool Uniform>() { ... }`.
+template <class Impl>
+decltype(auto) dispatch_step(bool ext, bool uniform, Impl&& impl) {
+  if (uniform) return ext ? impl.template operator()<true, true>() : impl.template operator()<false, true>();
+  return ext ? impl.template operator()<true, false>() : impl.template operator()<false, false>();
+}
+
 /// The first m values of v.
 inline std::vector<double> head(const std::vector<double>& v, std::size_t m) {
   return {v.begin(), v.begin() + static_cast<std::ptrdiff_t>(m)};

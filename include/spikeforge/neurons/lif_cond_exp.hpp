@@ -107,10 +107,9 @@ public:
 
   /// One step; in_exc/in_inh in nS, i_ext in nA (or nullptr). See LifCurrExpKernel::step.
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    if (uniform_) {
-      return i_ext ? step_impl<true, true>(in_exc, in_inh, i_ext, spiked) : step_impl<false, true>(in_exc, in_inh, i_ext, spiked);
-    }
-    return i_ext ? step_impl<true, false>(in_exc, in_inh, i_ext, spiked) : step_impl<false, false>(in_exc, in_inh, i_ext, spiked);
+    return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
+      return step_impl<Ext, Uniform>(in_exc, in_inh, i_ext, spiked);
+    });
   }
 
 private:

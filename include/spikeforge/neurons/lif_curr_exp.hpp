@@ -109,10 +109,9 @@ public:
   /// i_ext: injected current during the step (nA), or nullptr for none. Writes the indices of the
   /// neurons that spiked to `spiked` (room for size() entries) and returns their number.
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    if (uniform_) {
-      return i_ext ? step_impl<true, true>(in_exc, in_inh, i_ext, spiked) : step_impl<false, true>(in_exc, in_inh, i_ext, spiked);
-    }
-    return i_ext ? step_impl<true, false>(in_exc, in_inh, i_ext, spiked) : step_impl<false, false>(in_exc, in_inh, i_ext, spiked);
+    return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
+      return step_impl<Ext, Uniform>(in_exc, in_inh, i_ext, spiked);
+    });
   }
 
 private:
