@@ -18,6 +18,8 @@
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/synapses.hpp>
 
+#include "benchmark_networks.hpp"
+
 namespace {
 
 using spikeforge::model::Connector;
@@ -28,50 +30,6 @@ using Params = std::map<std::string, Distribution>;
 constexpr double kDt = 0.1;
 
 Distribution c(double v) { return Distribution::constant(v); }
-
-/// COBA (Vogels & Abbott 2005): conductances in nS, p chosen so the in-degree is p * n.
-Network coba(std::uint32_t n, double p, std::uint64_t seed) {
-  Network net;
-  net.dt = kDt;
-  net.seed = seed;
-  const Params params{{"cm", c(200.0)},        {"tau_m", c(20.0)},     {"tau_refrac", c(5.0)},
-                      {"v_rest", c(-60.0)},    {"v_reset", c(-60.0)},  {"v_thresh", c(-50.0)},
-                      {"tau_syn_e", c(5.0)},   {"tau_syn_i", c(10.0)}, {"e_rev_e", c(0.0)},
-                      {"e_rev_i", c(-80.0)}};
-  const Params initial{{"v", Distribution::normal(-65.0, 5.0)},
-                       {"g_exc", Distribution::normal(40.0, 15.0)},
-                       {"g_inh", Distribution::normal(200.0, 120.0)}};
-  const std::uint32_t n_exc = n * 4 / 5;
-  net.add_population("E", n_exc, "lif_cond_exp", params, initial);
-  net.add_population("I", n - n_exc, "lif_cond_exp", params, initial);
-  for (const char* post : {"E", "I"}) {
-    net.connect(std::string("E") + post, "E", post, Connector::fixed_probability(p), c(6.0), c(kDt),
-                "excitatory");
-    net.connect(std::string("I") + post, "I", post, Connector::fixed_probability(p), c(67.0), c(kDt),
-                "inhibitory");
-  }
-  return net;
-}
-
-/// CUBA (Brette et al. 2007 benchmark 2): currents in nA (w_e = 16.2 pA, w_i = -90 pA).
-Network cuba(std::uint64_t seed) {
-  Network net;
-  net.dt = kDt;
-  net.seed = seed;
-  const Params params{{"cm", c(200.0)},      {"tau_m", c(20.0)},    {"tau_refrac", c(5.0)},
-                      {"v_rest", c(-49.0)},  {"v_reset", c(-60.0)}, {"v_thresh", c(-50.0)},
-                      {"tau_syn_e", c(5.0)}, {"tau_syn_i", c(10.0)}};
-  const Params initial{{"v", Distribution::uniform(-60.0, -50.0)}};
-  net.add_population("E", 3200, "lif_curr_exp", params, initial);
-  net.add_population("I", 800, "lif_curr_exp", params, initial);
-  for (const char* post : {"E", "I"}) {
-    net.connect(std::string("E") + post, "E", post, Connector::fixed_probability(0.02), c(0.0162), c(kDt),
-                "excitatory");
-    net.connect(std::string("I") + post, "I", post, Connector::fixed_probability(0.02), c(-0.09), c(kDt),
-                "inhibitory");
-  }
-  return net;
-}
 
 /// Brunel (2000): delta synapses (mV), fixed in-degree without autapses, J = 0.1 mV, g = 5,
 /// delay 1.5 ms; each neuron has its own Poisson source of rate eta * nu_thr * C_E.
@@ -118,10 +76,10 @@ Network brunel_scaled(double synapses, std::uint64_t seed) {
 
 /// The network named `name`; throws with the list of names for an unknown one.
 Network make_network(const std::string& name, std::uint64_t seed) {
-  if (name == "coba") return coba(4000, 0.02, seed);
-  if (name == "coba_16k") return coba(16000, 80.0 / 16000.0, seed);
-  if (name == "coba_64k") return coba(64000, 80.0 / 64000.0, seed);
-  if (name == "cuba") return cuba(seed);
+  if (name == "coba") return spikeforge::examples::coba_network(seed, kDt);
+  if (name == "coba_16k") return spikeforge::examples::coba_network_sized(16000, 80.0 / 16000.0, seed, kDt);
+  if (name == "coba_64k") return spikeforge::examples::coba_network_sized(64000, 80.0 / 64000.0, seed, kDt);
+  if (name == "cuba") return spikeforge::examples::cuba_network(seed, kDt);
   if (name == "brunel") return brunel(8000, 2000, 800, 200, seed);
   if (name == "brunel_1e6") return brunel_scaled(1e6, seed);
   if (name == "brunel_5e7") return brunel_scaled(5e7, seed);
