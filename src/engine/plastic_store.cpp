@@ -184,6 +184,26 @@ public:
     if (learning_ && !rate_.empty() && stamp % scaling_.interval_steps == 0) scale();
   }
 
+  void set_partitions(std::span<const std::uint32_t> bounds) override { bounds_part_.assign(bounds.begin(), bounds.end()); }
+
+  void deliver(std::uint32_t pre, double scale, InputRing& ring, std::size_t receptor, std::uint64_t stamp,
+               const PostRange& range) const override {
+    if (range.begin == 0 && range.end == store_.post_size()) {
+      deliver(pre, scale, ring, receptor, stamp);
+      return;
+    }
+    throw Error("plastic store: delivery to a partition of the post neurons is not available yet");
+  }
+
+  void learn(std::uint64_t stamp, const StepSpikes& pre, const StepSpikes& post, double modulator,
+             const PostRange& range) override {
+    if (range.begin == 0 && range.end == store_.post_size()) {
+      learn(stamp, pre, post, modulator);
+      return;
+    }
+    throw Error("plastic store: learning on a partition of the post neurons is not available yet");
+  }
+
   void reset_state() override {
     pre_tr_.clear();
     post_tr_.clear();
@@ -277,6 +297,7 @@ private:
   plasticity::TraceSet<W, Rule::post_traces> post_tr_;
   std::vector<W> eligibility_;
   W eligibility_decay_ = W(1);
+  std::vector<std::uint32_t> bounds_part_;  // set_partitions()
   std::vector<W> rate_;  // synaptic scaling: rate trace per post neuron
   W rate_decay_ = W(1);
 };

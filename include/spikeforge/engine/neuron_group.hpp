@@ -24,6 +24,10 @@ public:
   /// One step of every neuron; see neurons::LifCurrExpKernel::step for the arguments.
   virtual std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext,
                            std::uint32_t* spiked) noexcept = 0;
+  /// One step of neurons [begin, end) only; arrays indexed by neuron id, spiking ids (absolute)
+  /// written to spiked[0...]; returns their number. Results do not depend on the range split.
+  virtual std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+                                 const double* i_ext, std::uint32_t* spiked) noexcept = 0;
 };
 
 template <class Kernel>
@@ -38,6 +42,10 @@ public:
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext,
                    std::uint32_t* spiked) noexcept override {
     return kernel_.step(in_exc, in_inh, i_ext, spiked);
+  }
+  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+                         const double* i_ext, std::uint32_t* spiked) noexcept override {
+    return kernel_.step_range(begin, end, in_exc, in_inh, i_ext, spiked);
   }
   Kernel& kernel() noexcept { return kernel_; }
 

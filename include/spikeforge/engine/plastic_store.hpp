@@ -86,6 +86,13 @@ struct StepSpikes {
   std::size_t n = 0;
 };
 
+/// A thread's share of a projection: the synapses onto post neurons [begin, end), partition `part`
+/// of those set by PlasticProjection::set_partitions().
+struct PostRange {
+  std::uint32_t begin = 0, end = 0;
+  std::size_t part = 0;
+};
+
 /// One plastic projection as the engine sees it. learn() runs once per step, after every group has
 /// spiked, with the spikes stamped that step: pre events (depression), then post events
 /// (potentiation), each reading traces before this step's increments; then traces are bumped,
@@ -99,6 +106,19 @@ public:
   virtual void deliver(std::uint32_t pre, double scale, InputRing& ring, std::size_t receptor,
                        std::uint64_t stamp) const = 0;
   virtual void learn(std::uint64_t stamp, const StepSpikes& pre, const StepSpikes& post, double modulator) = 0;
+
+  /// Splits the post neurons into partitions [bounds[p], bounds[p+1]) (bounds: increasing, from 0
+  /// to post size), one per engine thread. Called before a run, never during one.
+  virtual void set_partitions(std::span<const std::uint32_t> bounds) = 0;
+  /// deliver() restricted to the synapses onto `range`.
+  virtual void deliver(std::uint32_t pre, double scale, InputRing& ring, std::size_t receptor, std::uint64_t stamp,
+                       const PostRange& range) const = 0;
+  /// learn() for the synapses onto `range` (a partition of set_partitions()): `pre` holds every
+  /// presynaptic spike of the step, `post` every postsynaptic one (the projection picks those in
+  /// range). Threads may run different partitions concurrently; each partition's weights, traces
+  /// and eligibilities come out exactly as learn() over all partitions in one thread would leave them.
+  virtual void learn(std::uint64_t stamp, const StepSpikes& pre, const StepSpikes& post, double modulator,
+                     const PostRange& range) = 0;
   /// Traces and eligibilities back to their initial values (weights stay).
   virtual void reset_state() = 0;
   virtual void list(std::vector<std::uint32_t>& pre, std::vector<std::uint32_t>& post, std::vector<double>& weight,

@@ -48,14 +48,17 @@ public:
   std::size_t size() const noexcept { return rates_.size(); }
 
   /// Appends the spikes stamped `stamp` (>= 1) to `out`.
-  void emit(std::uint64_t stamp, SourceSpikes& out) {
-    const std::int64_t step = static_cast<std::int64_t>(stamp) - 1;
-    set_lambdas(segment_for(step));
-    const std::size_t n = size();
+  void emit(std::uint64_t stamp, SourceSpikes& out) { emit(stamp, out, 0, size()); }
+  /// The same for generators [begin, end) only (ids stay absolute): a pure function of (seed,
+  /// generator, stamp), so splitting the generators among threads changes nothing. The rate schedule
+  /// must have been brought to `stamp` by prepare() first when several threads share the group.
+  void emit(std::uint64_t stamp, SourceSpikes& out, std::size_t begin, std::size_t end) {
+    prepare(stamp);
+    const std::size_t n = end;
     const std::uint64_t block = stamp >> 2;
     const unsigned word = static_cast<unsigned>(stamp & 3u);
     const std::array<std::uint32_t, 2> key{static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)};
-    for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t k = begin; k < n; ++k) {
       if (limit_[k] >= 1.0) continue;  // rate 0
       Cache& c = cache_[k];
       if (c.block != block) {
@@ -85,6 +88,9 @@ public:
       if (count > 0) { out.ids.push_back(static_cast<std::uint32_t>(k)); out.counts.push_back(count); }
     }
   }
+
+  /// Brings the rates in force to those of `stamp` (>= 1); idempotent for the same stamp.
+  void prepare(std::uint64_t stamp) { set_lambdas(segment_for(static_cast<std::int64_t>(stamp) - 1)); }
 
 private:
   static constexpr double kSplit = 30.0;

@@ -62,14 +62,21 @@ public:
 
   /// One step; in_exc/in_inh are voltage jumps in mV, i_ext in the model's input unit (or nullptr).
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+    return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
+  }
+  /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
+  /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
+  /// update is independent of the range it is advanced in (bit-identical results).
+  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+                         const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(in_exc, in_inh, i_ext, spiked);
+      return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
+  std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     const double half = 0.5 * dt_, dt = dt_;
@@ -77,7 +84,7 @@ private:
     double* __restrict u = u_.data();
     const double *pa = a_.data(), *pb = b_.data(), *pc = c_.data(), *pd = d_.data(), *ppeak = v_peak_.data(),
                  *i_off = i_offset_.data();
-    return update_all(size(), spiked, [&]<class T>(std::size_t k) {
+    return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
       T current = coef<T, Uniform>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
       T vk = load<T>(v + k);

@@ -107,14 +107,21 @@ public:
 
   /// One step; in_exc/in_inh in nS, i_ext in nA (or nullptr). See LifCurrExpKernel::step.
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+    return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
+  }
+  /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
+  /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
+  /// update is independent of the range it is advanced in (bit-identical results).
+  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+                         const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(in_exc, in_inh, i_ext, spiked);
+      return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
+  std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     double* __restrict v = v_.data();
@@ -124,7 +131,7 @@ private:
     const double *drive0 = leak_drive_.data(), *e_exc = e_exc_.data(), *e_inh = e_inh_.data(), *g_leak = g_leak_.data(),
                  *dt_cm = dt_over_cm_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
                  *p11e = p11e_.data(), *p11i = p11i_.data(), *ref = ref_steps_.data();
-    return update_all(size(), spiked, [&]<class T>(std::size_t k) {
+    return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
       const T ge_old = load<T>(ge + k), gi_old = load<T>(gi + k), v_old = load<T>(v + k), r_old = load<T>(r + k);
       T drive = coef<T, Uniform>(drive0, k) + ge_old * coef<T, Uniform>(e_exc, k) + gi_old * coef<T, Uniform>(e_inh, k);
       if constexpr (Ext) drive = drive + kMilliVoltPerNanoAmpMsPerPicoFarad * load<T>(i_ext + k);

@@ -109,14 +109,21 @@ public:
   /// i_ext: injected current during the step (nA), or nullptr for none. Writes the indices of the
   /// neurons that spiked to `spiked` (room for size() entries) and returns their number.
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+    return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
+  }
+  /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
+  /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
+  /// update is independent of the range it is advanced in (bit-identical results).
+  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+                         const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(in_exc, in_inh, i_ext, spiked);
+      return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
+  std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     double* __restrict v = v_.data();
@@ -128,7 +135,7 @@ private:
                  *i_off = i_offset_.data(), *p22 = p22_.data(), *p20 = p20_.data(), *p11e = p11e_.data(),
                  *p11i = p11i_.data(), *p21e = p21e_.data(), *p21i = p21i_.data(), *ref = ref_steps_.data(),
                  *p_theta = p_theta_.data(), *theta_plus = theta_plus_.data();
-    return update_all(size(), spiked, [&]<class T>(std::size_t k) {
+    return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
       T current = coef<T, Uniform>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
       const T v_old = load<T>(v + k), r_old = load<T>(r + k), ie_old = load<T>(ie + k), ii_old = load<T>(ii + k);

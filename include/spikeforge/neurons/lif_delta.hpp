@@ -60,21 +60,28 @@ public:
 
   /// One step; in_exc/in_inh are voltage jumps in mV, i_ext in nA (or nullptr).
   std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+    return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
+  }
+  /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
+  /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
+  /// update is independent of the range it is advanced in (bit-identical results).
+  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+                         const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(in_exc, in_inh, i_ext, spiked);
+      return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(const double* __restrict in_exc, const double* __restrict in_inh,
+  std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     double* __restrict v = v_.data();
     double* __restrict r = refrac_.data();
     const double *v_rest = v_rest_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
                  *i_off = i_offset_.data(), *p22 = p22_.data(), *p20 = p20_.data(), *ref = ref_steps_.data();
-    return update_all(size(), spiked, [&]<class T>(std::size_t k) {
+    return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
       T current = coef<T, Uniform>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
       const T v_old = load<T>(v + k), r_old = load<T>(r + k), rest = coef<T, Uniform>(v_rest, k);

@@ -98,13 +98,14 @@ template <class T> inline T exp(T x) noexcept {
   }
 }
 
-/// Runs `update` over neurons [0, n): on packs of kLanes, then scalar on the tail. `update` is a
+/// Runs `update` over neurons [begin, end): on packs of kLanes, then scalar on the tail. `update` is a
 /// generic lambda [&]<class T>(std::size_t k) returning the spike condition of neurons k...;
 /// the indices of spiking neurons are appended to `spiked` in increasing order (the branch is
 /// taken only when a pack has a spike, which is rare in a step).
-template <class F> inline std::size_t update_all(std::size_t n, std::uint32_t* spiked, F&& update) {
-  std::size_t count = 0, k = 0;
-  for (; k + kLanes <= n; k += kLanes) {
+template <class F>
+inline std::size_t update_range(std::size_t begin, std::size_t end, std::uint32_t* spiked, F&& update) {
+  std::size_t count = 0, k = begin;
+  for (; k + kLanes <= end; k += kLanes) {
     const Mask s = update.template operator()<Pack>(k);
     if (any(s)) {
       for (std::size_t j = 0; j < kLanes; ++j) {
@@ -112,7 +113,7 @@ template <class F> inline std::size_t update_all(std::size_t n, std::uint32_t* s
       }
     }
   }
-  for (; k < n; ++k) {
+  for (; k < end; ++k) {
     if (update.template operator()<double>(k)) spiked[count++] = static_cast<std::uint32_t>(k);
   }
   return count;
