@@ -54,39 +54,18 @@ public:
   /// must have been brought to `stamp` by prepare() first when several threads share the group.
   void emit(std::uint64_t stamp, SourceSpikes& out, std::size_t begin, std::size_t end) {
     prepare(stamp);
-    const std::size_t n = end;
-    const std::uint64_t block = stamp >> 2;
-    const unsigned word = static_cast<unsigned>(stamp & 3u);
-    const std::array<std::uint32_t, 2> key{static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)};
-    for (std::size_t k = begin; k < n; ++k) {
-      if (limit_[k] >= 1.0) continue;  // rate 0
-      Cache& c = cache_[k];
-      if (c.block != block) {
-        const std::uint64_t stream = first_stream_ + k;
-        c.words = philox4x32({static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
-                              static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)},
-                             key);
-        c.block = block;
-      }
-      const double u = (static_cast<double>(c.words[word]) + 0.5) * 0x1.0p-32;
-      if (u < limit_[k]) continue;  // no spike: the common case at low rates
-      std::uint32_t count = 0;
-      if (lambda_[k] <= kSplit) {
-        double term = limit_[k], cdf = limit_[k];
-        // The bound only guards against cdf stalling a rounding error below u near 1.
-        const std::uint32_t max_count = static_cast<std::uint32_t>(10.0 * lambda_[k]) + 60;
-        while (u >= cdf && count < max_count) {
-          ++count;
-          term *= lambda_[k] / count;
-          cdf += term;
-        }
-      } else {
-        // A counter range of its own (top bit set), apart from the blocks used above.
-        RandomStream stream(seed_, first_stream_ + k, (std::uint64_t{1} << 63) | (stamp << 20));
-        count = stream.poisson(lambda_[k]);
-      }
+    for (std::size_t k = begin; k < end; ++k) {
+      const std::uint32_t count = draw(stamp, k);
       if (count > 0) { out.ids.push_back(static_cast<std::uint32_t>(k)); out.counts.push_back(count); }
     }
+  }
+  /// The spike counts of generators [begin, end) stamped `stamp`, written densely: out[k] for
+  /// k in [begin, end) (indexed by generator id like step_range's arrays; 0 = no spike). The same
+  /// numbers emit() reports; for driving one target per generator without building id lists.
+  /// Reentrant for disjoint ranges once prepare(stamp) has run.
+  void counts(std::uint64_t stamp, std::size_t begin, std::size_t end, std::uint32_t* out) {
+    prepare(stamp);
+    for (std::size_t k = begin; k < end; ++k) out[k] = draw(stamp, k);
   }
 
   /// Brings the rates in force to those of `stamp` (>= 1); idempotent for the same stamp.
@@ -94,6 +73,37 @@ public:
 
 private:
   static constexpr double kSplit = 30.0;
+
+  std::uint32_t draw(std::uint64_t stamp, std::size_t k) {
+    if (limit_[k] >= 1.0) return 0;  // rate 0
+    const std::uint64_t block = stamp >> 2;
+    Cache& c = cache_[k];
+    if (c.block != block) {
+      const std::uint64_t stream = first_stream_ + k;
+      c.words = philox4x32({static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
+                            static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)},
+                           {static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)});
+      c.block = block;
+    }
+    const double u = (static_cast<double>(c.words[stamp & 3u]) + 0.5) * 0x1.0p-32;
+    if (u < limit_[k]) return 0;  // no spike: the common case at low rates
+    std::uint32_t count = 0;
+    if (lambda_[k] <= kSplit) {
+      double term = limit_[k], cdf = limit_[k];
+      // The bound only guards against cdf stalling a rounding error below u near 1.
+      const std::uint32_t max_count = static_cast<std::uint32_t>(10.0 * lambda_[k]) + 60;
+      while (u >= cdf && count < max_count) {
+        ++count;
+        term *= lambda_[k] / count;
+        cdf += term;
+      }
+    } else {
+      // A counter range of its own (top bit set), apart from the blocks used above.
+      RandomStream stream(seed_, first_stream_ + k, (std::uint64_t{1} << 63) | (stamp << 20));
+      count = stream.poisson(lambda_[k]);
+    }
+    return count;
+  }
 
   std::int64_t segment_for(std::int64_t step) const noexcept {
     std::int64_t seg = -1;
