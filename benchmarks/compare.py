@@ -7,6 +7,11 @@ a shared machine hit all of them alike; the table quotes medians. A simulator th
 (missing binary, peer not importable) stays in the table as "unavailable: <reason>".
 A wrong network shows as a wrong mean rate: compare the rate column before the times.
 
+With --threads 1,2 every network runs at both thread counts; the table then also checks that
+spikeforge with 2 threads is >= 1.6x as fast as with 1 thread on Brunel 10^7 (on wall time: CPU
+time sums over threads). A network a peer cannot express (specs.UNSUPPORTED) is listed as
+unavailable with the reason and does not fail the run.
+
 Example (the command behind docs/performance.md):
   python3 benchmarks/compare.py --peer-python build/peers-venv/bin/python --repeats 3
 """
@@ -38,15 +43,19 @@ import specs  # noqa: E402  (stdlib only: the network names and default duration
 # NEST on Brunel + STDP must stay affordable).
 FULL_DURATION_MS = dict(specs.DEFAULT_DURATION_MS)
 QUICK_DURATION_MS = {"coba": 200.0, "cuba": 200.0, "brunel": 50.0, "brunel_stdp": 50.0,
-                     "coba_16k": 100.0, "coba_64k": 50.0, "brunel_1e6": 100.0, "brunel_5e7": 20.0}
+                     "coba_16k": 100.0, "coba_64k": 50.0, "brunel_1e6": 100.0, "brunel_5e7": 20.0,
+                     "plastic": 50.0}
 
 # Targets of BENCHMARKS.md as the largest allowed spikeforge_time / peer_time. Brian2 targets are
 # per network; every other peer must simply be beaten (< 1).
 BRIAN2_TARGET = {"coba": 0.25, "cuba": 0.25, "brunel": 0.2, "brunel_stdp": 0.2}
 DEFAULT_PEER_TARGET = 1.0
 # Engine-owned bytes per synapse, measured by the engine.
-BYTES_PER_SYNAPSE_TARGET = {"brunel_stdp": 12.0}
+BYTES_PER_SYNAPSE_TARGET = {"brunel_stdp": 12.0, "plastic": 12.0}
 BYTES_PER_SYNAPSE_STATIC = 8.0
+# 2 threads vs 1 on Brunel 10^7 (BENCHMARKS.md): spikeforge's wall time with 1 thread divided by
+# its wall time with 2 threads must reach this.
+THREAD_SPEEDUP_TARGET = {"brunel": 1.6}
 
 REQUIRED_KEYS = ("run_s", "s_per_s", "rate_hz", "synapses")
 
@@ -160,60 +169,122 @@ def select_clock(rec: dict, clock: str) -> dict:
 # Summary, table, JSON and chart: pure functions of the run records
 
 
-def summarise(records: list[dict], networks, simulators) -> list[dict]:
-    """One row per (network, simulator): medians over the successful repeats, the ratio
-    spikeforge_time / simulator_time and whether the BENCHMARKS.md target holds."""
+def _threads(rec: dict) -> int:
+    return int(rec.get("threads", 1))
+
+
+def summarise(records: list[dict], networks, simulators, threads=None) -> list[dict]:
+    """One row per (network, thread count, simulator): medians over the successful repeats, the
+    ratio spikeforge_time / simulator_time at the same thread count and whether the BENCHMARKS.md
+    target holds. `threads` defaults to the thread counts found in the records (1 if none)."""
+    if threads is None:
+        threads = sorted({_threads(r) for r in records}) or [1]
     rows = []
     for net in networks:
-        medians = {}
-        by_sim = {}
-        for sim in simulators:
-            recs = [r for r in records if r["network"] == net and r["simulator"] == sim]
-            by_sim[sim] = recs
-            ok = [r for r in recs if r.get("status") == "ok"]
-            if ok:
-                medians[sim] = statistics.median(r["s_per_s"] for r in ok)
-        ours = medians.get("spikeforge")
-        for sim in simulators:
-            recs = by_sim[sim]
-            ok = [r for r in recs if r.get("status") == "ok"]
-            row = {"network": net, "simulator": sim, "repeats": len(ok)}
-            if not ok:
-                reasons = [r.get("reason", "") for r in recs if r.get("status") != "ok"]
-                status = recs[0].get("status", "failed") if recs else "unavailable"
-                row["status"] = status
-                row["reason"] = reasons[0] if reasons else "not run"
-            else:
-                row["status"] = "ok"
-                sps = [r["s_per_s"] for r in ok]
-                row["s_per_s"] = statistics.median(sps)
-                row["s_per_s_min"] = min(sps)
-                row["s_per_s_max"] = max(sps)
-                row["rate_hz"] = statistics.median(r["rate_hz"] for r in ok)
-                row["synapses"] = int(statistics.median(r["synapses"] for r in ok))
-                for key in ("wall_s_per_s", "cpu_s_per_s", "build_s", "bytes_per_synapse",
-                            "events_per_s"):
-                    vals = [r[key] for r in ok if r.get(key) is not None]
-                    if vals:
-                        row[key] = statistics.median(vals)
-                if len(ok) < len(recs):
-                    row["failed_repeats"] = len(recs) - len(ok)
-            target = target_ratio(net, sim)
-            row["target"] = target
-            if sim == "spikeforge":
-                bpt = bytes_target(net)
-                row["target_bytes_per_synapse"] = bpt
-                if "bytes_per_synapse" in row:
-                    row["pass"] = row["bytes_per_synapse"] <= bpt
-                else:
-                    row["pass"] = None
-            elif ours is not None and row.get("s_per_s"):
-                row["ratio"] = ours / row["s_per_s"]
-                row["pass"] = row["ratio"] <= target
+        for nthreads in threads:
+            rows += _summarise_one(records, net, nthreads, simulators)
+    return rows
+
+
+def _summarise_one(records, net, nthreads, simulators) -> list[dict]:
+    rows = []
+    medians = {}
+    by_sim = {}
+    for sim in simulators:
+        recs = [r for r in records
+                if r["network"] == net and r["simulator"] == sim and _threads(r) == nthreads]
+        by_sim[sim] = recs
+        ok = [r for r in recs if r.get("status") == "ok"]
+        if ok:
+            medians[sim] = statistics.median(r["s_per_s"] for r in ok)
+    ours = medians.get("spikeforge")
+    for sim in simulators:
+        recs = by_sim[sim]
+        ok = [r for r in recs if r.get("status") == "ok"]
+        row = {"network": net, "simulator": sim, "threads": nthreads, "repeats": len(ok)}
+        if not ok:
+            reasons = [r.get("reason", "") for r in recs if r.get("status") != "ok"]
+            status = recs[0].get("status", "failed") if recs else "unavailable"
+            row["status"] = status
+            row["reason"] = reasons[0] if reasons else "not run"
+            if recs and recs[0].get("unsupported"):
+                row["unsupported"] = True
+        else:
+            row["status"] = "ok"
+            sps = [r["s_per_s"] for r in ok]
+            row["s_per_s"] = statistics.median(sps)
+            row["s_per_s_min"] = min(sps)
+            row["s_per_s_max"] = max(sps)
+            row["rate_hz"] = statistics.median(r["rate_hz"] for r in ok)
+            row["synapses"] = int(statistics.median(r["synapses"] for r in ok))
+            for key in ("wall_s_per_s", "cpu_s_per_s", "build_s", "bytes_per_synapse",
+                        "events_per_s"):
+                vals = [r[key] for r in ok if r.get(key) is not None]
+                if vals:
+                    row[key] = statistics.median(vals)
+            if len(ok) < len(recs):
+                row["failed_repeats"] = len(recs) - len(ok)
+        target = target_ratio(net, sim)
+        row["target"] = target
+        if sim == "spikeforge":
+            bpt = bytes_target(net)
+            row["target_bytes_per_synapse"] = bpt
+            if "bytes_per_synapse" in row:
+                row["pass"] = row["bytes_per_synapse"] <= bpt
             else:
                 row["pass"] = None
-            rows.append(row)
+        elif ours is not None and row.get("s_per_s"):
+            row["ratio"] = ours / row["s_per_s"]
+            row["pass"] = row["ratio"] <= target
+        else:
+            row["pass"] = None
+        rows.append(row)
     return rows
+
+
+def thread_speedups(rows: list[dict]) -> list[dict]:
+    """spikeforge's 1-thread / 2-thread wall time per network of THREAD_SPEEDUP_TARGET, when both
+    thread counts ran (wall time: the CPU time of 2 threads is the sum over both)."""
+    out = []
+    for net, target in THREAD_SPEEDUP_TARGET.items():
+        one = next((r for r in rows if r["network"] == net and r["simulator"] == "spikeforge"
+                    and r["threads"] == 1 and r["status"] == "ok"), None)
+        two = next((r for r in rows if r["network"] == net and r["simulator"] == "spikeforge"
+                    and r["threads"] == 2 and r["status"] == "ok"), None)
+        if one is None or two is None:
+            continue
+        wall1 = one.get("wall_s_per_s", one["s_per_s"])
+        wall2 = two.get("wall_s_per_s", two["s_per_s"])
+        speedup = wall1 / wall2 if wall2 > 0 else float("inf")
+        out.append({"network": net, "wall_s_per_s_1": wall1, "wall_s_per_s_2": wall2,
+                    "speedup": speedup, "target": target, "pass": speedup >= target})
+    return out
+
+
+def verdict_lines(rows: list[dict], speedups: list[dict]) -> list[str]:
+    """One line per target of BENCHMARKS.md that this run could check, and the peers that could
+    not run with their reasons."""
+    lines = []
+    for r in rows:
+        if r.get("pass") is None:
+            continue
+        word = "holds" if r["pass"] else "MISSED"
+        t = f"{r['threads']} thread(s)"
+        if r["simulator"] == "spikeforge":
+            lines.append(f"target {r['network']} ({t}): spikeforge bytes/synapse "
+                         f"{r['bytes_per_synapse']:.2f} <= {r['target_bytes_per_synapse']:g}: {word}")
+        else:
+            lines.append(f"target {r['network']} ({t}): spikeforge/{r['simulator']} "
+                         f"{r['ratio']:.3f} <= {r['target']:g}: {word}")
+    for sp in speedups:
+        word = "holds" if sp["pass"] else "MISSED"
+        lines.append(f"target {sp['network']}: spikeforge 2 threads vs 1 thread (wall) "
+                     f"{sp['speedup']:.2f}x >= {sp['target']:g}x: {word}")
+    for r in rows:
+        if r["status"] != "ok":
+            lines.append(f"{r['status']}: {r['simulator']} on {r['network']} ({r['threads']} "
+                         f"thread(s)): {r.get('reason', '')}")
+    return lines
 
 
 def _fmt(x, spec):
@@ -222,12 +293,13 @@ def _fmt(x, spec):
 
 def format_table(rows: list[dict]) -> str:
     """A Markdown table (reads as plain text in a terminal too)."""
-    head = ["network", "simulator", "s/s median (min-max)", "spikeforge/peer", "target",
+    head = ["network", "simulator", "threads", "s/s median (min-max)", "spikeforge/peer", "target",
             "rate Hz", "synapses", "wall s/s", "cpu s/s", "B/syn", "build s"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     for r in rows:
         if r["status"] != "ok":
-            cells = [r["network"], r["simulator"], f"{r['status']}: {r.get('reason', '')}"]
+            cells = [r["network"], r["simulator"], str(r.get("threads", 1)),
+                     f"{r['status']}: {r.get('reason', '')}"]
             cells += [""] * (len(head) - len(cells))
         else:
             sps = f"{r['s_per_s']:.4g} ({r['s_per_s_min']:.4g}-{r['s_per_s_max']:.4g})"
@@ -241,7 +313,7 @@ def format_table(rows: list[dict]) -> str:
                 verdict = {True: "pass", False: "FAIL", None: "n/a"}[r["pass"]]
                 target = f"<= {r['target']:g}: {verdict}"
                 ratio = _fmt(r.get("ratio"), ".3f")
-            cells = [r["network"], r["simulator"], sps, ratio, target, f"{r['rate_hz']:.2f}",
+            cells = [r["network"], r["simulator"], str(r.get("threads", 1)), sps, ratio, target, f"{r['rate_hz']:.2f}",
                      str(r["synapses"]), _fmt(r.get("wall_s_per_s"), ".4g"),
                      _fmt(r.get("cpu_s_per_s"), ".4g"), _fmt(r.get("bytes_per_synapse"), ".2f"),
                      _fmt(r.get("build_s"), ".3g")]
@@ -262,14 +334,17 @@ def plot(rows: list[dict], path: Path, title: str = "") -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    networks = list(dict.fromkeys(r["network"] for r in rows))
+    groups = list(dict.fromkeys((r["network"], r.get("threads", 1)) for r in rows))
+    several = len({t for _, t in groups}) > 1
+    labels = [f"{net}\n{t} thr" if several else net for net, t in groups]
     sims = list(dict.fromkeys(r["simulator"] for r in rows))
     width = 0.8 / max(len(sims), 1)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.8 * len(networks) + 2), 4.5))
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.8 * len(groups) + 2), 4.5))
     for k, sim in enumerate(sims):
         labelled = False
-        for i, net in enumerate(networks):
-            r = next((r for r in rows if r["network"] == net and r["simulator"] == sim), None)
+        for i, (net, nthreads) in enumerate(groups):
+            r = next((r for r in rows if r["network"] == net and r["simulator"] == sim
+                      and r.get("threads", 1) == nthreads), None)
             x = i + (k - (len(sims) - 1) / 2) * width
             if r is None or r["status"] != "ok":
                 ax.text(x, 0.02, f"{sim}: not run", rotation=90, ha="center", va="bottom",
@@ -280,8 +355,8 @@ def plot(rows: list[dict], path: Path, title: str = "") -> None:
                    label=None if labelled else sim)
             labelled = True
     ax.set_yscale("log")
-    ax.set_xticks(range(len(networks)))
-    ax.set_xticklabels(networks)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(labels)
     ax.set_ylabel("s per simulated s (lower is faster)")
     if title:
         ax.set_title(title)
@@ -306,7 +381,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--duration-ms", type=float, default=None,
                     help="simulated time per run for every network (default: per network)")
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", default="1",
+                    help="comma-separated thread counts, e.g. 1,2 (each network runs at each)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out-dir", default=str(REPO_ROOT / "build" / "peers-work" / "compare"))
     ap.add_argument("--quick", action="store_true", help="short runs: a smoke test, not a measurement")
@@ -330,6 +406,12 @@ def main(argv=None) -> int:
             ap.error(f"--simulators: '{s}' is unknown; allowed: {', '.join(SIMULATORS)}")
     if a.repeats < 1:
         ap.error(f"--repeats must be >= 1, got {a.repeats}")
+    try:
+        thread_counts = [int(t) for t in a.threads.split(",") if t]
+    except ValueError:
+        ap.error(f"--threads: expected comma-separated integers, got '{a.threads}'")
+    if not thread_counts or min(thread_counts) < 1:
+        ap.error(f"--threads: every thread count must be >= 1, got '{a.threads}'")
     out = Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     netbench = Path(a.netbench)
@@ -345,24 +427,27 @@ def main(argv=None) -> int:
               else shlex.join(["compare.py", *argv]),
               "date": stamp, "host": platform.node(), "cpu_count": os.cpu_count(),
               "networks": networks, "simulators": simulators, "repeats": a.repeats,
-              "threads": a.threads, "seed": a.seed, "quick": a.quick, "clock": a.clock,
+              "threads": thread_counts, "seed": a.seed, "quick": a.quick, "clock": a.clock,
               "durations_ms": {n: (a.duration_ms or durations[n]) for n in networks}}
     records = []
-    for net in networks:
+    for net, nthreads in [(n, t) for n in networks for t in thread_counts]:
         dur = a.duration_ms if a.duration_ms is not None else durations[net]
         for rep in range(a.repeats):
             for sim in simulators:
-                base = {"network": net, "simulator": sim, "repeat": rep, "duration_ms": dur}
-                if unavailable[sim]:
+                base = {"network": net, "simulator": sim, "threads": nthreads, "repeat": rep,
+                        "duration_ms": dur}
+                unsupported = specs.UNSUPPORTED.get((sim, net))
+                if unavailable[sim] or unsupported:
                     if rep == 0:
                         records.append({**base, "status": "unavailable",
-                                        "reason": unavailable[sim]})
+                                        "reason": unsupported or unavailable[sim],
+                                        "unsupported": bool(unsupported)})
                     continue
-                cmd = command_for(sim, net, dur, a.threads, a.seed, netbench, a.peer_python, out)
-                print(f"[compare] {net} #{rep + 1}/{a.repeats} {sim}: {shlex.join(cmd)}",
+                cmd = command_for(sim, net, dur, nthreads, a.seed, netbench, a.peer_python, out)
+                print(f"[compare] {net} T{nthreads} #{rep + 1}/{a.repeats} {sim}: {shlex.join(cmd)}",
                       file=sys.stderr, flush=True)
                 rec = {**base, **run_once(cmd, a.timeout_s)}
-                rec["simulator"], rec["network"] = sim, net
+                rec["simulator"], rec["network"], rec["threads"] = sim, net, nthreads
                 rec = select_clock(rec, a.clock)
                 if rec["status"] == "ok":
                     print(f"[compare]   s/s {rec['s_per_s']:.4g}  rate {rec['rate_hz']:.2f} Hz  "
@@ -372,21 +457,26 @@ def main(argv=None) -> int:
                 records.append(rec)
                 # Written after every run, so an interrupted comparison keeps what it measured.
                 write_json(out / "compare.json", records,
-                           summarise(records, networks, simulators), config)
+                           summarise(records, networks, simulators, thread_counts), config)
 
-    rows = summarise(records, networks, simulators)
+    rows = summarise(records, networks, simulators, thread_counts)
+    speedups = thread_speedups(rows)
     table = format_table(rows)
-    write_json(out / "compare.json", records, rows, config)
-    (out / "compare.md").write_text(f"{stamp}, {a.threads} thread(s), median of {a.repeats}, "
+    verdicts = "\n".join(verdict_lines(rows, speedups))
+    write_json(out / "compare.json", records, rows, {**config, "thread_speedups": speedups})
+    threads_text = ",".join(map(str, thread_counts))
+    (out / "compare.md").write_text(f"{stamp}, {threads_text} thread(s), median of {a.repeats}, "
                                     f"s/s and ratios on {a.clock} time\n\n"
-                                    f"{table}\n")
+                                    f"{table}\n\n{verdicts}\n")
     plot(rows, out / "compare.png",
-         title=f"{a.threads} thread(s), {a.clock} time, median of {a.repeats} (lower is faster)")
+         title=f"{threads_text} thread(s), {a.clock} time, median of {a.repeats} (lower is faster)")
     print(table)
+    print()
+    print(verdicts)
     print(f"\nwritten: {out / 'compare.json'}, {out / 'compare.md'}, {out / 'compare.png'}")
 
-    not_run = [r for r in rows if r["status"] != "ok"]
-    failed = [r for r in rows if r.get("pass") is False]
+    not_run = [r for r in rows if r["status"] != "ok" and not r.get("unsupported")]
+    failed = [r for r in rows if r.get("pass") is False] + [sp for sp in speedups if not sp["pass"]]
     if not_run or failed:
         print(f"{len(not_run)} simulator/network pair(s) did not run, "
               f"{len(failed)} target(s) missed", file=sys.stderr)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The standard benchmark networks (COBA, CUBA, Brunel static and with pair STDP) built in Brian2.
+"""The standard benchmark networks (COBA, CUBA, Brunel static and with pair STDP, the plastic
+recurrent network with triplet STDP and synaptic scaling) built in Brian2.
 
 Run time is that of the simulation loop inside the C++ standalone binary: wall time (run_s) taken
 around Network::run in the generated main(), and Brian2's own measurement (device._last_run_time,
@@ -151,6 +152,67 @@ def _build_brunel(b2, s: specs.BrunelSpec, seed: int):
     return P, synapses, drive
 
 
+def _build_plastic(b2, s: specs.PlasticSpec):
+    u = b2
+    t = s.triplet
+    # The COBA neuron plus the rate estimate y of synaptic scaling (used on E only; jump 1 per
+    # spike, decay tau_rate, starting at target * tau_rate so that scaling starts from rest).
+    eqs = """
+    dv/dt = (g_l*(e_l - v) + ge*(e_exc - v) + gi*(e_inh - v))/c_m : volt (unless refractory)
+    dge/dt = -ge/tau_exc : siemens
+    dgi/dt = -gi/tau_inh : siemens
+    dy/dt = -y/tau_rate : 1
+    """
+    ns = dict(g_l=s.g_l_ns * u.nS, e_l=s.e_l_mv * u.mV, e_exc=s.e_exc_mv * u.mV,
+              e_inh=s.e_inh_mv * u.mV, c_m=s.c_m_pf * u.pF, tau_exc=s.tau_exc_ms * u.ms,
+              tau_inh=s.tau_inh_ms * u.ms, v_th=s.v_th_mv * u.mV, v_reset=s.v_reset_mv * u.mV,
+              tau_rate=t.tau_rate_ms * u.ms)
+    P = b2.NeuronGroup(s.n, eqs, threshold="v > v_th", reset="v = v_reset\ny += 1",
+                       refractory=s.t_ref_ms * u.ms, method="exponential_euler", namespace=ns,
+                       name="plastic")
+    P.v = f"({s.v0_low_mv} + ({s.v0_high_mv} - {s.v0_low_mv})*rand())*mV"
+    P.y = t.target_rate_hz * t.tau_rate_ms * 1e-3
+    Pe, Pi = P[:s.n_exc], P[s.n_exc:]
+    delay = s.delay_ms * u.ms
+    w_max = s.w_max_ns
+    # Triplet STDP with traces per synapse, event-driven; each event reads the traces before its
+    # own increment. Pairing uses emission times, as spikeforge does: plasticity runs in the "pre"
+    # pathway without delay, transmission in its own pathway after the delay.
+    model = f"""
+    w : siemens
+    dr1/dt = -r1/({t.tau_plus_ms}*ms) : 1 (event-driven)
+    dr2/dt = -r2/({t.tau_x_ms}*ms) : 1 (event-driven)
+    do1/dt = -o1/({t.tau_minus_ms}*ms) : 1 (event-driven)
+    do2/dt = -o2/({t.tau_y_ms}*ms) : 1 (event-driven)
+    """
+    on_pre = {
+        "pre": (f"w = clip(w - o1*({t.a2_minus * w_max} + {t.a3_minus * w_max}*r2)*nS, 0*nS, "
+                f"{w_max}*nS)\nr1 += 1\nr2 += 1"),
+        "transmit": "ge_post += w",
+    }
+    on_post = (f"w = clip(w + r1*({t.a2_plus * w_max} + {t.a3_plus * w_max}*o2)*nS, 0*nS, "
+               f"{w_max}*nS)\no1 += 1\no2 += 1")
+    Cee = b2.Synapses(Pe, Pe, model=model, on_pre=on_pre, on_post=on_post,
+                      delay={"pre": 0 * u.ms, "transmit": delay}, name="cee")
+    Cee.connect(p=s.p)
+    Cee.w = s.w_exc_ns * u.nS
+    # Synaptic scaling every interval: w *= max(0, 1 + rate (target - r)/target * interval).
+    Cee.run_regularly(
+        f"w = clip(w*clip(1 + {t.scaling_rate_per_s}*({t.target_rate_hz} - "
+        f"1000*y_post/{t.tau_rate_ms})/{t.target_rate_hz}*{t.interval_ms * 1e-3}, 0, 1e9), "
+        f"0*nS, {w_max}*nS)", dt=t.interval_ms * u.ms)
+    Cei = b2.Synapses(Pe, Pi, on_pre=f"ge_post += {s.w_exc_ns}*nS", delay=delay)
+    Cie = b2.Synapses(Pi, Pe, on_pre=f"gi_post += {s.w_inh_ns}*nS", delay=delay)
+    Cii = b2.Synapses(Pi, Pi, on_pre=f"gi_post += {s.w_inh_ns}*nS", delay=delay)
+    for S in (Cei, Cie, Cii):
+        S.connect(p=s.p)
+    # ext_n Poisson sources per neuron (binomial per step): Poisson(ext_rate * dt) events per
+    # step, as spikeforge's one Poisson source of rate ext_rate per neuron.
+    drive = b2.PoissonInput(P, "ge", N=s.ext_n, rate=s.ext_rate_hz / s.ext_n * u.Hz,
+                            weight=s.w_ext_ns * u.nS)
+    return P, [Cee, Cei, Cie, Cii], drive
+
+
 def run(network: str, duration_ms: float | None = None, threads: int = 1, seed: int = 1,
         device: str = "cpp_standalone", build_dir: str | os.PathLike | None = None,
         spec=None) -> dict:
@@ -183,6 +245,9 @@ def run(network: str, duration_ms: float | None = None, threads: int = 1, seed: 
         P, syn = _build_coba(b2, s)
     elif kind == "cuba":
         P, syn = _build_cuba(b2, s)
+    elif kind == "plastic":
+        P, syn, drive = _build_plastic(b2, s)
+        extra.append(drive)
     else:
         P, syn, drive = _build_brunel(b2, s, seed)
         extra.append(drive)

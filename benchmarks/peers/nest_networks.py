@@ -2,7 +2,8 @@
 """The standard benchmark networks (COBA, CUBA, Brunel static and with pair STDP) built in NEST 3.
 
 Models: iaf_cond_exp (COBA), iaf_psc_exp (CUBA), iaf_psc_delta (Brunel), stdp_synapse (E->E in
-brunel_stdp). Run time is NEST's simulation loop only: nest.Simulate is split into its documented
+brunel_stdp). The plastic recurrent network is not built here: NEST has no synaptic scaling
+(specs.UNSUPPORTED). Run time is NEST's simulation loop only: nest.Simulate is split into its documented
 parts Prepare / Run / Cleanup and only Run is timed, as wall time (run_s) and process CPU time
 (cpu_s). Prepare builds the connection infrastructure, which counts as construction, like
 Brian2's synapse creation.
@@ -97,6 +98,9 @@ def _build_brunel(nest, s: specs.BrunelSpec):
 def run(network: str, duration_ms: float | None = None, threads: int = 1, seed: int = 1,
         spec=None) -> dict:
     """Build `network` in a fresh NEST kernel, simulate `duration_ms`, return the measurements."""
+    reason = specs.UNSUPPORTED.get(("nest", network))
+    if reason:
+        raise NotImplementedError(f"network '{network}' cannot be built in NEST: {reason}")
     nest = _import_nest()
     s = spec if spec is not None else specs.spec(network)
     kind = specs.kind(network)

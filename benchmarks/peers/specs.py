@@ -134,6 +134,70 @@ class BrunelSpec:
         return self.n * (self.c_exc + self.c_inh)
 
 
+@dataclass(frozen=True)
+class TripletSpec:
+    """Minimal all-to-all triplet STDP (Pfister & Gerstner 2006, visual cortex time constants) with
+    synaptic scaling as homeostasis, on E->E of the plastic network. Amplitudes are fractions of
+    w_max; every trace jumps by 1 and is read before its own spike's increment.
+
+    Post spike: w += r1 (a2_plus + a3_plus o2); pre spike: w -= o1 (a2_minus + a3_minus r2);
+    w clipped to [0, w_max]. Scaling: a rate trace y per post neuron (jump 1, decay tau_rate,
+    starting at target * tau_rate) estimates r = y / tau_rate; every interval every weight onto the
+    neuron is multiplied by max(0, 1 + scaling_rate (target - r) / target * interval).
+    Pairing uses emission times (spikeforge's default): the delay shifts transmission only.
+    """
+
+    tau_plus_ms: float = 16.8
+    tau_minus_ms: float = 33.7
+    tau_x_ms: float = 101.0
+    tau_y_ms: float = 125.0
+    a2_plus: float = 0.0
+    a3_plus: float = 6.2e-3
+    a2_minus: float = 7e-3
+    a3_minus: float = 0.0
+    target_rate_hz: float = 5.0
+    scaling_rate_per_s: float = 1.0
+    tau_rate_ms: float = 1000.0
+    interval_ms: float = 100.0
+
+
+@dataclass(frozen=True)
+class PlasticSpec:
+    """The plastic recurrent network (BENCHMARKS.md network 5, after Zenke & Gerstner 2014):
+    20000 E + 5000 I conductance-based LIF (the COBA neuron), p = 0.05 between all populations,
+    delay 1.5 ms, external Poisson drive of ext_n sources at ext_rate_hz / ext_n each per neuron,
+    triplet STDP with synaptic scaling on E->E (examples/benchmark_networks.hpp, plastic_network)."""
+
+    n_exc: int = 20000
+    n_inh: int = 5000
+    p: float = 0.05
+    c_m_pf: float = 200.0
+    g_l_ns: float = 10.0
+    e_l_mv: float = -60.0
+    v_th_mv: float = -50.0
+    v_reset_mv: float = -60.0
+    t_ref_ms: float = 5.0
+    e_exc_mv: float = 0.0
+    e_inh_mv: float = -80.0
+    tau_exc_ms: float = 5.0
+    tau_inh_ms: float = 10.0
+    w_exc_ns: float = 0.5
+    w_inh_ns: float = 5.0
+    w_ext_ns: float = 0.5
+    ext_rate_hz: float = 5000.0
+    ext_n: int = 1000
+    delay_ms: float = 1.5
+    w_max_ns: float = 1.0
+    v0_low_mv: float = -60.0
+    v0_high_mv: float = -50.0
+    triplet: TripletSpec = field(default_factory=TripletSpec)
+    expected_rate_hz: tuple[float, float] | None = (3.0, 8.0)
+
+    @property
+    def n(self) -> int:
+        return self.n_exc + self.n_inh
+
+
 def _coba_scaled(n: int, in_degree: int = 80) -> CobaSpec:
     n_exc = n * 4 // 5
     return CobaSpec(n_exc=n_exc, n_inh=n - n_exc, p=in_degree / n)
@@ -158,6 +222,13 @@ NETWORKS: dict[str, object] = {
     "coba_64k": _coba_scaled(64000),
     "brunel_1e6": _brunel_scaled(1e6),
     "brunel_5e7": _brunel_scaled(5e7),
+    "plastic": PlasticSpec(),
+}
+
+# Networks a peer cannot express, with the reason (compare.py lists them as unavailable).
+UNSUPPORTED: dict[tuple[str, str], str] = {
+    ("nest", "plastic"): "NEST has triplet STDP (stdp_triplet_synapse) but no synaptic scaling of "
+                         "the weights onto a neuron by its rate, the homeostasis of this network",
 }
 
 # Simulated time per run when the caller gives none: long enough that the per-run overheads of
@@ -171,6 +242,7 @@ DEFAULT_DURATION_MS: dict[str, float] = {
     "coba_64k": 500.0,
     "brunel_1e6": 1000.0,
     "brunel_5e7": 500.0,
+    "plastic": 500.0,
 }
 
 
@@ -183,8 +255,10 @@ def spec(name: str):
 
 
 def kind(name: str) -> str:
-    """'coba', 'cuba' or 'brunel': which builder a network name uses."""
+    """'coba', 'cuba', 'brunel' or 'plastic': which builder a network name uses."""
     s = spec(name)
+    if isinstance(s, PlasticSpec):
+        return "plastic"
     if isinstance(s, CobaSpec):
         return "coba"
     if isinstance(s, CubaSpec):

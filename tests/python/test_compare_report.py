@@ -140,3 +140,51 @@ def test_select_clock(compare):
     no_cpu = {k: v for k, v in rec.items() if k != "cpu_s"}
     failed = compare.select_clock(no_cpu, "cpu")
     assert failed["status"] == "failed" and "cpu_s" in failed["reason"], failed
+
+
+def _threaded_records(wall1, wall2):
+    recs = []
+    for t, wall in ((1, wall1), (2, wall2)):
+        for sps in (wall * 0.9, wall, wall * 1.1):
+            recs.append(_ok("brunel", "spikeforge", sps, rate=43.0, syn=10**7, threads=t,
+                            wall_s_per_s=sps, bytes_per_synapse=4.0))
+    return recs
+
+
+def test_thread_speedup_target(compare):
+    # 1 thread median 4.0 s/s, 2 threads 2.4 s/s: 1.667x >= 1.6 holds; 2.6 s/s: 1.538x misses.
+    rows = compare.summarise(_threaded_records(4.0, 2.4), ["brunel"], ["spikeforge"])
+    assert [r["threads"] for r in rows] == [1, 2], f"one row per thread count, got {rows}"
+    (sp,) = compare.thread_speedups(rows)
+    assert sp["speedup"] == pytest.approx(4.0 / 2.4, rel=1e-12), "speedup = wall1 / wall2"
+    assert sp["target"] == 1.6 and sp["pass"] is True, sp
+    lines = compare.verdict_lines(rows, [sp])
+    assert any("2 threads vs 1 thread" in l and "1.67x" in l and "holds" in l for l in lines), lines
+    (sp,) = compare.thread_speedups(compare.summarise(_threaded_records(4.0, 2.6), ["brunel"],
+                                                      ["spikeforge"]))
+    assert sp["pass"] is False and sp["speedup"] == pytest.approx(4.0 / 2.6), sp
+    # One thread count only: nothing to check.
+    assert compare.thread_speedups(compare.summarise(_threaded_records(4.0, 2.4)[:3], ["brunel"],
+                                                     ["spikeforge"])) == []
+
+
+def test_verdicts_name_every_checked_target_and_unavailable_peers(compare):
+    lines = compare.verdict_lines(compare.summarise(records(), NETS, SIMS), [])
+    assert "target coba (1 thread(s)): spikeforge/brian2 0.227 <= 0.25: holds" in lines, lines
+    assert "target brunel_stdp (1 thread(s)): spikeforge/brian2 0.250 <= 0.2: MISSED" in lines, lines
+    assert any(l.startswith("target brunel_stdp") and "bytes/synapse 13.00 <= 12: MISSED" in l
+               for l in lines), lines
+    assert any(l.startswith("unavailable: nest on brunel_stdp") and "No module named" in l
+               for l in lines), lines
+
+
+def test_unsupported_network_is_listed_and_does_not_fail(compare, tmp_path):
+    # NEST cannot express the plastic network (no synaptic scaling): it is listed with the
+    # reason, without starting NEST, and is not counted as a simulator that failed to run.
+    code = compare.main(["--simulators", "nest", "--networks", "plastic", "--repeats", "1",
+                         "--peer-python", "/nonexistent/python", "--out-dir", str(tmp_path)])
+    doc = json.loads((tmp_path / "compare.json").read_text())
+    (r,) = doc["summary"]
+    assert r["status"] == "unavailable" and "synaptic scaling" in r["reason"], r
+    assert r.get("unsupported") is True, r
+    assert code == 0, f"exit status with only an unsupported pair: expected 0, got {code}"
