@@ -1,13 +1,19 @@
 #include <spikeforge/backend/cpu_backend.hpp>
 #include <spikeforge/core/log.hpp>
 
+#include <algorithm>
+#include <thread>
+
 namespace spikeforge {
 
+std::size_t resolve_threads(int requested) noexcept {
+  if (requested > 0) return static_cast<std::size_t>(requested);
+  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
 CpuBackend::CpuBackend(const model::Network& network, const SimulatorOptions& options)
-    : engine_(network, options.seed, options.double_weights) {
-  if (options.threads > 1) {
-    logger().info("cpu backend: {} threads requested; this engine runs single-threaded", options.threads);
-  }
+    : engine_(network, options.seed, options.double_weights, resolve_threads(options.threads)) {
+  logger().debug("cpu backend: {} threads", engine_.threads());
 }
 
 }  // namespace spikeforge

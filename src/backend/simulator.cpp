@@ -11,8 +11,10 @@ namespace spikeforge {
 
 Simulator::Simulator(const model::Network& network, SimulatorOptions options)
     : network_(network), options_(std::move(options)) {
-  if (options_.threads < 1) {
-    throw ValidationError("simulator options", "threads", std::to_string(options_.threads) + ": must be >= 1");
+  if (options_.threads < 0 || options_.threads > SimulatorOptions::kMaxThreads) {
+    throw ValidationError("simulator options", "threads",
+                          std::to_string(options_.threads) + ": allowed 0 (every core) to " +
+                              std::to_string(SimulatorOptions::kMaxThreads));
   }
   model::validate(network_);
   const auto t0 = std::chrono::steady_clock::now();

@@ -2,12 +2,21 @@
 #include <spikeforge/core/log.hpp>
 #include <spikeforge/engine/engine.hpp>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <span>
 #include <string>
+#include <thread>
 
 namespace spikeforge::engine {
 
@@ -19,18 +28,29 @@ struct Engine::Population {
   std::vector<double> applied;  // amplitude of each current now in i_ext (NaN: not yet applied)
   std::vector<double> i_ext;
   std::vector<std::pair<std::string, std::vector<double>>> initial;
-  std::vector<std::uint32_t> spiked;
-  std::size_t n_spiked = 0;  // spikes of the current step (for plasticity)
+  std::vector<std::uint32_t> bounds;       // P + 1 partition bounds: multiples of 16, then size
+  std::vector<std::uint32_t> spiked;       // window step s: ids at [s * size, s * size + n_spiked[s])
+  std::vector<std::uint32_t> part_spiked;  // [s * P + p]: spikes partition p wrote at s * size + bounds[p]
+  std::vector<std::uint32_t> n_spiked;     // per window step, after the serial compaction
+  std::vector<std::size_t> drives;         // fused_ entries feeding this population
   std::vector<std::size_t> outgoing;
   std::vector<std::size_t> spike_probes;
   std::vector<std::uint64_t> counts;
+
+  std::size_t size() const noexcept { return counts.size(); }
+  StepSpikes step_spikes(std::size_t s) const { return {spiked.data() + s * size(), nullptr, n_spiked[s]}; }
 };
 
 struct Engine::Source {
   std::string name;
   std::unique_ptr<PoissonGroup> poisson;
   std::unique_ptr<SpikeTimeGroup> times;
-  SourceSpikes spikes;
+  std::vector<std::int64_t> change_steps;  // Poisson rate schedule, in steps
+  bool fused = false;
+  std::uint32_t fused_delay = 0;
+  std::vector<std::uint32_t> bounds;  // P + 1 generator bounds
+  std::vector<SourceSpikes> part;     // [s * P + p]: partition p's Poisson draws of window step s
+  std::vector<SourceSpikes> spikes;   // window step s: the spikes stamped first + s + 1
   std::vector<std::size_t> outgoing;
   std::vector<std::size_t> spike_probes;
 };
@@ -39,7 +59,9 @@ struct Engine::Projection {
   SynapseStore store;
   std::unique_ptr<PlasticProjection> plastic;  // set: the synapses live here, `store` is empty
   bool pre_is_source = false;
+  bool fused = false;  // a FusedDrive delivers it; `store` keeps the synapses for listing
   std::size_t pre = 0, post = 0, receptor = 0;
+  std::uint32_t min_delay = 0;  // steps; 0 for a projection without synapses
 };
 
 struct Engine::Probe {
@@ -53,11 +75,50 @@ struct Engine::Probe {
   WeightRecord weights;
 };
 
+// A Poisson source whose only projection is static one-to-one (generator i -> neuron i, one delay):
+// the partition owning neuron i draws generator i itself, so the drive needs no spike list, no
+// delivery pass and no synchronisation.
+struct Engine::FusedDrive {
+  std::size_t source = 0, projection = 0, receptor = 0;
+  std::uint32_t delay = 1;
+  std::vector<double> weight;  // per neuron: the stored float weight, as delivery would widen it
+  std::vector<std::uint32_t> drawn;  // per neuron: this step's spike count (partitions write their own range)
+};
+
+namespace {
+/// One arena per concurrency for the whole process. oneTBB 2021 hands its worker threads to a
+/// newly created arena only lazily after an earlier arena was destroyed (a second engine built
+/// after the first ran single-handed in our tests), so engines share long-lived arenas instead.
+/// More partitions than cores stay correct: the arena does not ask for threads that cannot run.
+tbb::task_arena& shared_arena(std::size_t parts) {
+  const int concurrency =
+      static_cast<int>(std::min<std::size_t>(parts, std::max(1u, std::thread::hardware_concurrency())));
+  static std::mutex mutex;
+  static std::vector<std::pair<int, tbb::task_arena*>> arenas;  // never freed: live until exit
+  std::lock_guard lock(mutex);
+  for (const auto& [c, arena] : arenas) {
+    if (c == concurrency) return *arena;
+  }
+  arenas.emplace_back(concurrency, new tbb::task_arena(concurrency));
+  return *arenas.back().second;
+}
+}  // namespace
+
+struct Engine::Threads {
+  explicit Threads(std::size_t parts) : arena(shared_arena(parts)), last(parts) {}
+  tbb::task_arena& arena;
+  std::mutex mutex;
+  std::vector<std::thread::id> last;  // per partition: the thread that ran it last
+  std::vector<std::thread::id> seen;
+};
+
 namespace {
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 }  // namespace
 
-Engine::Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights) {
+Engine::Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights, std::size_t threads) {
+  if (threads < 1) throw Error("engine: threads must be >= 1, got 0");
+  parts_ = threads;
   build(network, run_seed, double_weights);
 }
 Engine::~Engine() = default;
@@ -83,7 +144,6 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     for (std::string_view var : pop.group->state_names()) {
       pop.initial.emplace_back(std::string(var), model::population_values(net, p, std::string(var), true));
     }
-    pop.spiked.resize(desc.size);
     pop.counts.assign(desc.size, 0);
   }
 
@@ -96,6 +156,7 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     if (desc.kind == model::SpikeSource::Kind::Poisson) {
       src.poisson = std::make_unique<PoissonGroup>(model::spike_source_rates(net, s), desc.rate_times, desc.rate_values,
                                                    dt_, run_seed, stream);
+      for (double t : desc.rate_times) src.change_steps.push_back(to_step(t, dt_));
     } else {
       src.times = std::make_unique<SpikeTimeGroup>(desc.spike_times, dt_);
     }
@@ -137,6 +198,7 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
       }
       delay_steps[k] = static_cast<std::uint32_t>(std::min<std::int64_t>(d, std::numeric_limits<std::uint32_t>::max()));
     }
+    if (!delay_steps.empty()) proj.min_delay = *std::min_element(delay_steps.begin(), delay_steps.end());
     if (desc.plasticity) {
       proj.plastic = make_plastic_projection(*desc.plasticity, dt_, n_pre, n_post, syn.pre, syn.post, syn.weight,
                                              delay_steps, double_weights);
@@ -212,10 +274,88 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     }
   }
 
+  // Fused drives: a Poisson source nobody records whose one projection is static one-to-one.
+  for (std::size_t s = 0; s < sources_.size(); ++s) {
+    Source& src = sources_[s];
+    if (!src.poisson || src.outgoing.size() != 1 || !src.spike_probes.empty()) continue;
+    const std::size_t j = src.outgoing.front();
+    Projection& proj = projs_[j];
+    const std::size_t n = src.poisson->size();
+    if (proj.plastic || proj.store.size() != n || pops_[proj.post].size() != n || n == 0 ||
+        proj.store.min_delay() != proj.store.max_delay()) {
+      continue;
+    }
+    std::vector<std::uint32_t> pre, post, delay;
+    std::vector<double> weight;
+    proj.store.list(pre, post, weight, delay);
+    bool one_to_one = true;
+    for (std::size_t k = 0; k < n && one_to_one; ++k) one_to_one = pre[k] == k && post[k] == k;
+    if (!one_to_one) continue;
+    src.fused = proj.fused = true;
+    src.fused_delay = proj.store.min_delay();
+    pops_[proj.post].drives.push_back(fused_.size());
+    fused_.push_back(FusedDrive{s, j, proj.receptor, proj.store.min_delay(), std::move(weight),
+                                std::vector<std::uint32_t>(n, 0)});
+  }
+
+  // Threads meet once per window: no spike of a window may be due inside it.
+  window_ = kMaxWindow;
+  for (const auto& proj : projs_) {
+    if (!proj.fused && proj.min_delay > 0) window_ = std::min<std::uint64_t>(window_, proj.min_delay);
+  }
+  for (const auto& probe : probes_) {
+    if (probe.kind != model::Probe::Kind::Spikes) window_ = 1;  // sampled between steps, serially
+  }
+  // A rate change must fall on a window boundary, so one prepare() serves a whole window.
+  for (const auto& src : sources_) {
+    // A fused drive draws stamp m - d + 1 in step m: its schedule reaches the window d steps later.
+    const std::int64_t shift = src.fused ? static_cast<std::int64_t>(src.fused_delay) : 0;
+    for (std::int64_t c : src.change_steps) {
+      if (c + shift > 0) cut_steps_.push_back(static_cast<std::uint64_t>(c + shift));
+    }
+  }
+  std::sort(cut_steps_.begin(), cut_steps_.end());
+  cut_steps_.erase(std::unique(cut_steps_.begin(), cut_steps_.end()), cut_steps_.end());
+  setup_partitions();
+
   set_initial_state();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  logger().debug("engine: built {} populations, {} sources, {} projections ({} synapses, {:.2f} B/synapse) in {:.3f} s",
-                 pops_.size(), sources_.size(), projs_.size(), synapse_count(), bytes_per_synapse(), seconds);
+  logger().debug("engine: built {} populations, {} sources, {} projections ({} synapses, {:.2f} B/synapse) in {:.3f} s; "
+                 "{} threads, window {} steps, {} fused drives",
+                 pops_.size(), sources_.size(), projs_.size(), synapse_count(), bytes_per_synapse(), seconds, parts_,
+                 window_, fused_.size());
+}
+
+namespace {
+/// P + 1 bounds splitting n into P contiguous ranges whose starts are multiples of 16 (SIMD packs).
+std::vector<std::uint32_t> split(std::size_t n, std::size_t parts) {
+  const std::size_t chunk = ((n + parts - 1) / parts + 15) / 16 * 16;
+  std::vector<std::uint32_t> bounds(parts + 1);
+  for (std::size_t p = 0; p <= parts; ++p) bounds[p] = static_cast<std::uint32_t>(std::min(n, p * chunk));
+  bounds[parts] = static_cast<std::uint32_t>(n);
+  return bounds;
+}
+}  // namespace
+
+void Engine::setup_partitions() {
+  const std::size_t w = static_cast<std::size_t>(window_);
+  for (auto& pop : pops_) {
+    pop.bounds = split(pop.size(), parts_);
+    pop.spiked.assign(w * pop.size(), 0);
+    pop.part_spiked.assign(w * parts_, 0);
+    pop.n_spiked.assign(w, 0);
+  }
+  for (auto& src : sources_) {
+    const std::size_t n = src.poisson ? src.poisson->size() : src.times->size();
+    src.bounds = split(n, parts_);
+    src.part.assign(src.poisson && !src.fused ? w * parts_ : 0, SourceSpikes{});
+    src.spikes.assign(w, SourceSpikes{});
+  }
+  for (auto& proj : projs_) {
+    if (proj.plastic) proj.plastic->set_partitions(pops_[proj.post].bounds);
+  }
+  modulators_.assign(w, 0.0);
+  threads_ = std::make_unique<Threads>(parts_);
 }
 
 void Engine::set_initial_state() {
@@ -227,12 +367,12 @@ void Engine::set_initial_state() {
     pop.group->clear_refractory();
     pop.ring.clear();
     pop.applied.assign(pop.currents.size(), std::numeric_limits<double>::quiet_NaN());
-    pop.n_spiked = 0;
+    std::fill(pop.n_spiked.begin(), pop.n_spiked.end(), 0u);
     std::fill(pop.counts.begin(), pop.counts.end(), 0);
   }
   for (auto& src : sources_) {
     if (src.times) src.times->rewind();
-    src.spikes.clear();
+    for (auto& spikes : src.spikes) spikes.clear();
   }
   for (auto& proj : projs_) {
     if (proj.plastic) proj.plastic->reset_state();
@@ -249,6 +389,39 @@ void Engine::set_initial_state() {
 void Engine::reset() {
   set_initial_state();
   logger().debug("engine: reset to t = 0");
+}
+
+std::size_t Engine::fused_drives() const noexcept { return fused_.size(); }
+
+std::size_t Engine::worker_threads_seen() const {
+  std::lock_guard lock(threads_->mutex);
+  return threads_->seen.size();
+}
+
+template <class F>
+void Engine::parallel(F&& body) {
+  Threads& t = *threads_;
+  auto run_part = [&](std::size_t part) {
+    const std::thread::id self = std::this_thread::get_id();
+    if (t.last[part] != self) {
+      t.last[part] = self;
+      std::lock_guard lock(t.mutex);
+      if (std::find(t.seen.begin(), t.seen.end(), self) == t.seen.end()) t.seen.push_back(self);
+    }
+    body(part);
+  };
+  if (parts_ == 1) {  // inline: no arena, no task
+    run_part(0);
+    return;
+  }
+  t.arena.execute([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, parts_, 1),
+        [&](const tbb::blocked_range<std::size_t>& r) {
+          for (std::size_t part = r.begin(); part != r.end(); ++part) run_part(part);
+        },
+        tbb::static_partitioner());
+  });
 }
 
 void Engine::apply_currents(std::uint64_t step) {
@@ -273,15 +446,40 @@ void Engine::apply_currents(std::uint64_t step) {
   }
 }
 
-void Engine::deliver(const Projection& proj, std::uint32_t pre, double scale, std::uint64_t stamp) {
-  InputRing& ring = pops_[proj.post].ring;
+bool Engine::currents_change(std::uint64_t step) const {
+  for (const auto& pop : pops_) {
+    for (std::size_t c = 0; c < pop.currents.size(); ++c) {
+      if (!(pop.currents[c].amplitude(static_cast<std::int64_t>(step)) == pop.applied[c])) return true;
+    }
+  }
+  return false;
+}
+
+std::uint64_t Engine::window_length(std::uint64_t first, std::uint64_t remaining) const {
+  std::uint64_t length = std::min(window_, remaining);
+  // The callback is asked once per step, in step order, on the calling thread.
+  if (any_plastic_ && modulator_callback_) length = 1;
+  const auto cut = std::upper_bound(cut_steps_.begin(), cut_steps_.end(), first);
+  if (cut != cut_steps_.end() && *cut < first + length) length = *cut - first;
+  // i_ext is shared by the partitions: it may only change between windows.
+  for (std::uint64_t m = first + 1; m < first + length; ++m) {
+    if (currents_change(m)) return m - first;
+  }
+  return length;
+}
+
+void Engine::deliver(std::size_t part, const Projection& proj, std::uint32_t pre, double scale, std::uint64_t stamp) {
+  Population& post = pops_[proj.post];
+  const std::uint32_t lo = post.bounds[part], hi = post.bounds[part + 1];
+  if (lo == hi) return;
+  InputRing& ring = post.ring;
   const std::size_t receptor = proj.receptor;
   // A spike stamped t_s with delay d steps takes effect at t_{s+d}: it is consumed by step s+d-1.
   if (proj.plastic) {
-    proj.plastic->deliver(pre, scale, ring, receptor, stamp);
+    proj.plastic->deliver(pre, scale, ring, receptor, stamp, PostRange{lo, hi, part});
     return;
   }
-  proj.store.deliver(pre, scale, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
+  proj.store.deliver(pre, scale, lo, hi, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
 }
 
 void Engine::record_spikes(bool is_source, std::size_t index, double time, const std::uint32_t* ids,
@@ -300,22 +498,26 @@ void Engine::record_spikes(bool is_source, std::size_t index, double time, const
   }
 }
 
-void Engine::emit_sources(std::uint64_t stamp) {
-  const double time = static_cast<double>(stamp) * dt_;
+void Engine::emit_stamp0() {
+  // Spike times that round to t = 0 (Poisson stamps cover the step before them, so none at 0).
+  bool any = false;
   for (std::size_t s = 0; s < sources_.size(); ++s) {
     Source& src = sources_[s];
-    src.spikes.clear();
-    if (src.poisson) {
-      if (stamp == 0) continue;  // a Poisson stamp covers the step before it
-      src.poisson->emit(stamp, src.spikes);
-    } else {
-      src.times->emit(stamp, src.spikes);
-    }
-    const std::size_t n = src.spikes.ids.size();
-    if (n == 0) continue;
-    record_spikes(true, s, time, src.spikes.ids.data(), src.spikes.counts.data(), n);
-    for (std::size_t j : src.outgoing) {
-      for (std::size_t k = 0; k < n; ++k) deliver(projs_[j], src.spikes.ids[k], static_cast<double>(src.spikes.counts[k]), stamp);
+    src.spikes[0].clear();
+    if (!src.times) continue;
+    src.times->emit(0, src.spikes[0]);
+    const std::size_t n = src.spikes[0].ids.size();
+    record_spikes(true, s, 0.0, src.spikes[0].ids.data(), src.spikes[0].counts.data(), n);
+    any = any || (n > 0 && !src.outgoing.empty());
+  }
+  if (!any) return;
+  // Partition by partition on this thread: every accumulator still sees the same additions in order.
+  for (std::size_t part = 0; part < parts_; ++part) {
+    for (const Source& src : sources_) {
+      const SourceSpikes& sp = src.spikes[0];
+      for (std::size_t j : src.outgoing) {
+        for (std::size_t k = 0; k < sp.ids.size(); ++k) deliver(part, projs_[j], sp.ids[k], static_cast<double>(sp.counts[k]), 0);
+      }
     }
   }
 }
@@ -340,50 +542,151 @@ void Engine::record_samples(std::uint64_t step) {
 }
 
 void Engine::run(std::uint64_t n) {
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const std::uint64_t m = step_;
-    if (!stamp0_emitted_) {
-      emit_sources(0);
-      stamp0_emitted_ = true;
-    }
-    record_samples(m);
-    apply_currents(m);
-    emit_sources(m + 1);
-    const double spike_time = static_cast<double>(m + 1) * dt_;
-    for (std::size_t p = 0; p < pops_.size(); ++p) {
-      Population& pop = pops_[p];
-      const std::size_t count = pop.group->step(pop.ring.slot(m, 0), pop.ring.slot(m, 1),
-                                                pop.i_ext.empty() ? nullptr : pop.i_ext.data(), pop.spiked.data());
-      pop.ring.clear_slot(m);
-      pop.n_spiked = count;
-      for (std::size_t k = 0; k < count; ++k) ++pop.counts[pop.spiked[k]];
-      if (count == 0) continue;
-      if (!pop.spike_probes.empty()) record_spikes(false, p, spike_time, pop.spiked.data(), nullptr, count);
-      for (std::size_t j : pop.outgoing) {
-        const Projection& proj = projs_[j];
-        for (std::size_t k = 0; k < count; ++k) deliver(proj, pop.spiked[k], 1.0, m + 1);
-      }
-    }
-    if (any_plastic_) learn(m + 1);
-    step_ = m + 1;
+  if (n == 0) return;
+  if (!stamp0_emitted_) {
+    emit_stamp0();
+    stamp0_emitted_ = true;
+  }
+  const std::uint64_t last = step_ + n;
+  while (step_ < last) {
+    const std::uint64_t first = step_;
+    if (window_ == 1) record_samples(first);  // state and weight probes force one-step windows
+    apply_currents(first);
+    const std::uint64_t length = window_length(first, last - first);
+    run_window(first, length);
+    step_ = first + length;
   }
 }
 
-void Engine::learn(std::uint64_t stamp) {
-  const double modulator = modulator_callback_ ? modulator_callback_(static_cast<double>(stamp) * dt_) : modulator_;
-  for (auto& proj : projs_) {
-    if (!proj.plastic) continue;
-    StepSpikes pre, post;
-    if (proj.pre_is_source) {
-      const SourceSpikes& s = sources_[proj.pre].spikes;
-      pre = {s.ids.data(), s.counts.data(), s.ids.size()};
+// Phase A (parallel), the serial exchange, then phase B (parallel); docs/engine.md.
+void Engine::run_window(std::uint64_t first, std::uint64_t length) {
+  for (Source& src : sources_) {
+    if (src.poisson) {
+      // The stamps drawn in this window share one rate segment (cut_steps_); prepare for the first.
+      const std::uint64_t d = src.fused ? src.fused_delay : 0;
+      src.poisson->prepare(first >= d ? first - d + 1 : 1);
     } else {
-      const Population& p = pops_[proj.pre];
-      pre = {p.spiked.data(), nullptr, p.n_spiked};
+      for (std::uint64_t s = 0; s < length; ++s) {
+        src.spikes[s].clear();
+        src.times->emit(first + s + 1, src.spikes[s]);
+      }
     }
-    const Population& q = pops_[proj.post];
-    post = {q.spiked.data(), nullptr, q.n_spiked};
-    proj.plastic->learn(stamp, pre, post, modulator);
+  }
+
+  parallel([&](std::size_t part) { advance_part(part, first, length); });
+
+  for (std::uint64_t s = 0; s < length; ++s) {
+    const double time = static_cast<double>(first + s + 1) * dt_;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      Source& src = sources_[i];
+      if (src.poisson && !src.fused) {
+        SourceSpikes& out = src.spikes[s];
+        if (parts_ == 1) {
+          std::swap(out, src.part[s]);
+        } else {
+          out.clear();
+          for (std::size_t part = 0; part < parts_; ++part) {
+            const SourceSpikes& in = src.part[s * parts_ + part];
+            out.ids.insert(out.ids.end(), in.ids.begin(), in.ids.end());
+            out.counts.insert(out.counts.end(), in.counts.begin(), in.counts.end());
+          }
+        }
+      }
+      const SourceSpikes& sp = src.spikes[s];
+      if (!src.spike_probes.empty()) record_spikes(true, i, time, sp.ids.data(), sp.counts.data(), sp.ids.size());
+    }
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      Population& pop = pops_[p];
+      // Partition order is increasing neuron order: the list comes out as one thread writes it.
+      std::uint32_t* base = pop.spiked.data() + s * pop.size();
+      std::size_t count = 0;
+      for (std::size_t part = 0; part < parts_; ++part) {
+        const std::size_t c = pop.part_spiked[s * parts_ + part];
+        const std::uint32_t* from = base + pop.bounds[part];
+        if (c > 0 && from != base + count) std::memmove(base + count, from, c * sizeof(std::uint32_t));
+        count += c;
+      }
+      pop.n_spiked[s] = static_cast<std::uint32_t>(count);
+      if (count > 0 && !pop.spike_probes.empty()) record_spikes(false, p, time, base, nullptr, count);
+    }
+    if (any_plastic_) modulators_[s] = modulator_callback_ ? modulator_callback_(time) : modulator_;
+  }
+
+  parallel([&](std::size_t part) { deliver_part(part, first, length); });
+}
+
+void Engine::advance_part(std::size_t part, std::uint64_t first, std::uint64_t length) {
+  for (std::uint64_t s = 0; s < length; ++s) {
+    const std::uint64_t m = first + s;
+    for (Population& pop : pops_) {
+      const std::uint32_t begin = pop.bounds[part], end = pop.bounds[part + 1];
+      // Fused drives last into slot m, just before it is consumed: the same order for any P.
+      // A generator without a spike adds nothing (skipped, not + 0.0, which would turn -0.0 into +0.0).
+      for (std::size_t f : pop.drives) {
+        FusedDrive& drive = fused_[f];
+        if (m < drive.delay) continue;  // stamp m - d + 1 must be >= 1
+        std::uint32_t* __restrict count = drive.drawn.data();
+        sources_[drive.source].poisson->counts(m - drive.delay + 1, begin, end, count);
+        double* __restrict slot = pop.ring.slot(m, drive.receptor);
+        const double* __restrict w = drive.weight.data();
+        for (std::size_t k = begin; k < end; ++k) {
+          if (count[k] != 0) slot[k] += w[k] * static_cast<double>(count[k]);
+        }
+      }
+      std::uint32_t* out = pop.spiked.data() + s * pop.size() + begin;
+      std::size_t count = 0;
+      if (begin < end) {
+        count = pop.group->step_range(begin, end, pop.ring.slot(m, 0), pop.ring.slot(m, 1),
+                                      pop.i_ext.empty() ? nullptr : pop.i_ext.data(), out);
+        pop.ring.clear_slot_range(m, begin, end);
+        for (std::size_t k = 0; k < count; ++k) ++pop.counts[out[k]];
+      }
+      pop.part_spiked[s * parts_ + part] = static_cast<std::uint32_t>(count);
+    }
+    for (Source& src : sources_) {
+      if (!src.poisson || src.fused) continue;
+      SourceSpikes& out = src.part[s * parts_ + part];
+      out.clear();
+      src.poisson->emit(m + 1, out, src.bounds[part], src.bounds[part + 1]);
+    }
+  }
+}
+
+void Engine::deliver_part(std::size_t part, std::uint64_t first, std::uint64_t length) {
+  for (std::uint64_t s = 0; s < length; ++s) {
+    const std::uint64_t stamp = first + s + 1;
+    for (const Source& src : sources_) {
+      if (src.fused) continue;
+      const SourceSpikes& sp = src.spikes[s];
+      for (std::size_t j : src.outgoing) {
+        for (std::size_t k = 0; k < sp.ids.size(); ++k) {
+          deliver(part, projs_[j], sp.ids[k], static_cast<double>(sp.counts[k]), stamp);
+        }
+      }
+    }
+    for (const Population& pop : pops_) {
+      const std::uint32_t* ids = pop.spiked.data() + s * pop.size();
+      const std::size_t count = pop.n_spiked[s];
+      if (count == 0) continue;
+      for (std::size_t j : pop.outgoing) {
+        const Projection& proj = projs_[j];
+        for (std::size_t k = 0; k < count; ++k) deliver(part, proj, ids[k], 1.0, stamp);
+      }
+    }
+    if (!any_plastic_) continue;
+    for (auto& proj : projs_) {
+      if (!proj.plastic) continue;
+      StepSpikes pre;
+      if (proj.pre_is_source) {
+        const SourceSpikes& sp = sources_[proj.pre].spikes[s];
+        pre = {sp.ids.data(), sp.counts.data(), sp.ids.size()};
+      } else {
+        pre = pops_[proj.pre].step_spikes(s);
+      }
+      const Population& post = pops_[proj.post];
+      proj.plastic->learn(stamp, pre, post.step_spikes(s), modulators_[s],
+                          PostRange{post.bounds[part], post.bounds[part + 1], part});
+    }
   }
 }
 
@@ -419,8 +722,14 @@ model::SynapseList Engine::synapses(std::size_t projection) const {
 
 void Engine::set_weights(std::size_t projection, const std::vector<double>& weights) {
   Projection& proj = projs_.at(projection);
-  if (proj.plastic) proj.plastic->set_weights(weights);
-  else proj.store.set_weights(weights);
+  if (proj.plastic) {
+    proj.plastic->set_weights(weights);
+    return;
+  }
+  proj.store.set_weights(weights);
+  for (FusedDrive& drive : fused_) {
+    if (drive.projection == projection) drive.weight = proj.store.weights();  // one-to-one: storage order = neuron order
+  }
 }
 
 const std::vector<std::uint64_t>& Engine::spike_counts(std::size_t population) const { return pops_.at(population).counts; }

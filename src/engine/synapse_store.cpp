@@ -33,6 +33,7 @@ SynapseStore::SynapseStore(std::uint32_t n_pre, std::uint32_t n_post, std::span<
     max_delay = std::max(max_delay, delay_steps[k]);
   }
   max_delay_ = n == 0 ? 1 : max_delay;
+  min_delay_ = n == 0 ? 1 : min_delay;
   const bool one_delay = n == 0 || min_delay == max_delay;
   uniform_delay_ = max_delay_;
 

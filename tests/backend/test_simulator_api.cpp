@@ -29,9 +29,19 @@ TEST(Simulator, UnknownBackendListsAllowedOnes) {
     EXPECT_EQ(e.field(), "backend");
     EXPECT_NE(std::string(e.what()).find("'gpu' is not one of: cpu"), std::string::npos) << e.what();
   }
-  SimulatorOptions no_threads;
-  no_threads.threads = 0;
-  EXPECT_THROW(Simulator(small_network(), no_threads), ValidationError);
+  for (int threads : {-1, SimulatorOptions::kMaxThreads + 1}) {
+    SimulatorOptions bad_threads;
+    bad_threads.threads = threads;
+    try {
+      Simulator sim(small_network(), bad_threads);
+      FAIL() << "threads = " << threads << " must be refused (allowed 0 to " << SimulatorOptions::kMaxThreads << ")";
+    } catch (const ValidationError& e) {
+      EXPECT_EQ(e.field(), "threads");
+    }
+  }
+  SimulatorOptions every_core;
+  every_core.threads = 0;
+  EXPECT_NO_THROW(Simulator(small_network(), every_core));
 }
 
 TEST(Simulator, InvalidNetworkIsRefusedBeforeBuilding) {

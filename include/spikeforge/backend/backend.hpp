@@ -24,7 +24,10 @@ using engine::WeightRecord;
 struct SimulatorOptions {
   std::string backend = "cpu";  ///< see backend_names()
   std::uint64_t seed = 1;       ///< seed of run-time randomness (Poisson sources)
-  int threads = 1;              ///< worker threads (the cpu backend is single-threaded for now)
+  /// cpu: worker threads, 0 to kMaxThreads; 0 = every core (std::thread::hardware_concurrency()).
+  /// Results are bitwise identical for any value.
+  int threads = 1;
+  static constexpr int kMaxThreads = 1024;
   /// cpu: plastic projections keep weights, traces and eligibilities in double precision
   /// (reference runs and tests; float otherwise).
   bool double_weights = false;

@@ -1,11 +1,14 @@
 // The "cpu" backend: the event-driven engine of engine/ in double precision behind the Backend
-// interface.
+// interface, run by SimulatorOptions::threads oneTBB threads (0: every core).
 #pragma once
 
 #include <spikeforge/backend/backend.hpp>
 #include <spikeforge/engine/engine.hpp>
 
 namespace spikeforge {
+
+/// The partitions the cpu engine runs with for SimulatorOptions::threads (0: hardware_concurrency()).
+std::size_t resolve_threads(int requested) noexcept;
 
 class CpuBackend final : public Backend {
 public:

@@ -1,6 +1,6 @@
-// The single-threaded event-driven CPU engine: neuron groups advanced clock-driven, spikes
-// delivered through per-projection CSR stores into per-population delay rings, Poisson and
-// spike-time sources, injected currents and probes. docs/engine.md gives the order of a step.
+// The event-driven CPU engine: neuron groups advanced clock-driven, spikes delivered through
+// per-projection CSR stores into per-population delay rings, sources, currents and probes, run by
+// P oneTBB threads that own target ranges and meet once per minimum delay (docs/engine.md).
 #pragma once
 
 #include <cstddef>
@@ -25,8 +25,10 @@ class Engine {
 public:
   /// Builds every group, synapse store, source and probe of `network` (which must already be
   /// valid: the Simulator calls model::validate first). `run_seed` keys the Poisson draws.
-  /// `double_weights`: plastic projections in double precision (reference runs).
-  Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights = false);
+  /// `double_weights`: plastic projections in double precision (reference runs). `threads`: the
+  /// number of partitions P (>= 1), each run by one oneTBB task; results do not depend on it.
+  Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights = false,
+         std::size_t threads = 1);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -38,6 +40,19 @@ public:
 
   /// Advances by `n` steps.
   void run(std::uint64_t n);
+
+  /// Partitions (threads) P the engine runs with.
+  std::size_t threads() const noexcept { return parts_; }
+  /// Longest window W in steps between two synchronisations of the threads: the minimum delay of
+  /// every projection that is not a fused Poisson drive, capped at kMaxWindow; 1 while a state or
+  /// weight probe exists. (A modulator callback also makes each window one step long.)
+  std::uint64_t window_steps() const noexcept { return window_; }
+  static constexpr std::uint64_t kMaxWindow = 64;
+  /// Distinct OS threads that have run partition tasks since construction.
+  std::size_t worker_threads_seen() const;
+  /// Poisson sources whose only projection is a static one-to-one projection: each partition draws
+  /// the generators of its own targets and adds their input directly (docs/engine.md).
+  std::size_t fused_drives() const noexcept;
   /// Back to t = 0: initial state, empty delay rings and recordings, sources rewound.
   /// Synapses and their current weights stay.
   void reset();
@@ -77,18 +92,31 @@ private:
   struct Source;
   struct Projection;
   struct Probe;
+  struct FusedDrive;
+  struct Threads;
 
   void build(const model::Network& network, std::uint64_t run_seed, bool double_weights);
-  void learn(std::uint64_t stamp);
   void set_initial_state();
+  void setup_partitions();
   void apply_currents(std::uint64_t step);
-  void emit_sources(std::uint64_t stamp);
-  void deliver(const Projection& proj, std::uint32_t pre, double scale, std::uint64_t stamp);
+  bool currents_change(std::uint64_t step) const;
+  std::uint64_t window_length(std::uint64_t first, std::uint64_t remaining) const;
+  void emit_stamp0();
+  void run_window(std::uint64_t first, std::uint64_t length);
+  void advance_part(std::size_t part, std::uint64_t first, std::uint64_t length);
+  void deliver_part(std::size_t part, std::uint64_t first, std::uint64_t length);
+  void deliver(std::size_t part, const Projection& proj, std::uint32_t pre, double scale, std::uint64_t stamp);
+  template <class F>
+  void parallel(F&& body);
   void record_samples(std::uint64_t step);
   void record_spikes(bool is_source, std::size_t index, double time, const std::uint32_t* ids,
                      const std::uint32_t* counts, std::size_t n);
 
   double dt_ = 0.1;
+  std::size_t parts_ = 1;
+  std::uint64_t window_ = 1;
+  std::vector<std::uint64_t> cut_steps_;  // sorted: no window may span one (rate schedule changes)
+  std::vector<double> modulators_;        // per window step
   std::uint64_t step_ = 0;
   bool stamp0_emitted_ = false;
   bool any_plastic_ = false;
@@ -98,6 +126,8 @@ private:
   std::vector<Source> sources_;
   std::vector<Projection> projs_;
   std::vector<Probe> probes_;
+  std::vector<FusedDrive> fused_;
+  std::unique_ptr<Threads> threads_;
 };
 
 }  // namespace spikeforge::engine

@@ -3,9 +3,11 @@
 // writes straight into the delay slot it belongs to (heterogeneous delays cost no sorting).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace spikeforge::engine {
@@ -29,6 +31,7 @@ public:
   std::uint32_t pre_size() const noexcept { return n_pre_; }
   std::uint32_t post_size() const noexcept { return n_post_; }
   std::uint32_t max_delay() const noexcept { return max_delay_; }
+  std::uint32_t min_delay() const noexcept { return min_delay_; }
   bool shared_weight() const noexcept { return weight_.empty(); }
 
   /// Adds scale * weight of every synapse of row `pre` into slot_for_delay(delay)[target].
@@ -46,6 +49,27 @@ public:
     }
   }
 
+  /// deliver() restricted to the synapses onto targets [lo, hi): each delay segment is sorted by
+  /// target, so the sub-range is two binary searches away. Every accumulator receives exactly the
+  /// additions, in the same order, that deliver() gives it.
+  template <class SlotFor>
+  void deliver(std::uint32_t pre, double scale, std::uint32_t lo, std::uint32_t hi, SlotFor&& slot_for_delay) const {
+    if (lo == 0 && hi >= n_post_) {
+      deliver(pre, scale, slot_for_delay);
+      return;
+    }
+    if (segmented()) {
+      for (std::uint32_t s = row_begin_[pre]; s < row_begin_[pre + 1]; ++s) {
+        const std::uint32_t begin = s == 0 ? 0 : seg_end_[s - 1];
+        const auto [b, e] = target_range(begin, seg_end_[s], lo, hi);
+        if (b < e) add_range(b, e, scale, slot_for_delay(seg_delay_[s]));
+      }
+    } else {
+      const auto [b, e] = target_range(row_begin_[pre], row_begin_[pre + 1], lo, hi);
+      if (b < e) add_range(b, e, scale, slot_for_delay(uniform_delay_));
+    }
+  }
+
   /// The synapses in storage order: pre, post, weight, delay in steps.
   void list(std::vector<std::uint32_t>& pre, std::vector<std::uint32_t>& post, std::vector<double>& weight,
             std::vector<std::uint32_t>& delay_steps) const;
@@ -60,6 +84,15 @@ public:
 
 private:
   bool segmented() const noexcept { return !seg_end_.empty(); }
+  /// Positions [b, e) within the target-sorted range [begin, end) whose targets lie in [lo, hi).
+  std::pair<std::uint32_t, std::uint32_t> target_range(std::uint32_t begin, std::uint32_t end, std::uint32_t lo,
+                                                       std::uint32_t hi) const noexcept {
+    const std::uint32_t* first = target_.data() + begin;
+    const std::uint32_t* last = target_.data() + end;
+    const std::uint32_t* b = std::lower_bound(first, last, lo);
+    const std::uint32_t* e = std::lower_bound(b, last, hi);
+    return {static_cast<std::uint32_t>(b - target_.data()), static_cast<std::uint32_t>(e - target_.data())};
+  }
   void add_range(std::uint32_t begin, std::uint32_t end, double scale, double* __restrict slot) const {
     const std::uint32_t* __restrict target = target_.data();
     if (weight_.empty()) {
@@ -71,7 +104,7 @@ private:
     }
   }
 
-  std::uint32_t n_pre_ = 0, n_post_ = 0, max_delay_ = 1, uniform_delay_ = 1;
+  std::uint32_t n_pre_ = 0, n_post_ = 0, max_delay_ = 1, min_delay_ = 1, uniform_delay_ = 1;
   std::vector<std::uint32_t> row_begin_;   // n_pre + 1 entries: synapse (or segment) offsets
   std::vector<std::uint32_t> seg_end_;     // per delay segment: one past its last synapse
   std::vector<std::uint16_t> seg_delay_;   // per delay segment: its delay in steps

@@ -1,0 +1,250 @@
+// The threaded engine gives bitwise the one-thread result for any thread count: spike trains,
+// final membrane potentials and learned weights of COBA, a Brunel network with delays, fused and
+// delivered Poisson drives, and a plastic network; and several threads really did the work.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <spikeforge/engine/engine.hpp>
+#include <spikeforge/engine/synapse_store.hpp>
+#include <spikeforge/model/validate.hpp>
+
+#include "../../examples/benchmark_networks.hpp"
+
+namespace {
+
+using spikeforge::engine::Engine;
+using spikeforge::engine::InputRing;
+using spikeforge::engine::SpikeRecord;
+using spikeforge::engine::SynapseStore;
+using spikeforge::model::Connector;
+using spikeforge::model::Distribution;
+using spikeforge::model::Network;
+
+/// Everything a run leaves that must not depend on the thread count.
+struct Outcome {
+  std::vector<SpikeRecord> spikes;                        // every probe's record
+  std::vector<std::vector<double>> v;                     // final v per population
+  std::vector<std::vector<std::uint64_t>> counts;         // spike counts per population
+  std::vector<std::vector<double>> weights;               // every projection's weights
+  std::vector<spikeforge::engine::StateRecord> states;    // state probes
+  std::vector<spikeforge::engine::WeightRecord> snapshots;  // weight probes
+  std::size_t workers = 0;
+  std::uint64_t window = 0;
+};
+
+/// Runs `net` with `threads` partitions for `chunks` (in steps, one run() call each).
+Outcome run(const Network& net, std::size_t threads, const std::vector<std::uint64_t>& chunks) {
+  spikeforge::model::validate(net);
+  Engine engine(net, 7, false, threads);
+  for (std::uint64_t n : chunks) engine.run(n);
+  Outcome out;
+  for (std::size_t q = 0; q < net.probes.size(); ++q) {
+    switch (net.probes[q].kind) {
+      case spikeforge::model::Probe::Kind::Spikes: out.spikes.push_back(engine.spike_record(q)); break;
+      case spikeforge::model::Probe::Kind::State: out.states.push_back(engine.state_record(q)); break;
+      case spikeforge::model::Probe::Kind::Weights: out.snapshots.push_back(engine.weight_record(q)); break;
+    }
+  }
+  for (std::size_t p = 0; p < net.populations.size(); ++p) {
+    const auto v = engine.group(p).state("v");
+    out.v.emplace_back(v.begin(), v.end());
+    out.counts.push_back(engine.spike_counts(p));
+  }
+  for (std::size_t j = 0; j < net.projections.size(); ++j) out.weights.push_back(engine.synapses(j).weight);
+  out.workers = engine.worker_threads_seen();
+  out.window = engine.window_steps();
+  return out;
+}
+
+std::uint64_t total_spikes(const Outcome& o) {
+  std::uint64_t n = 0;
+  for (const auto& c : o.counts) for (std::uint64_t k : c) n += k;
+  return n;
+}
+
+/// Bitwise comparison with a message naming the quantity, population/probe and first difference.
+void expect_identical(const Outcome& ref, const Outcome& got, const std::string& what) {
+  ASSERT_EQ(ref.spikes.size(), got.spikes.size());
+  for (std::size_t q = 0; q < ref.spikes.size(); ++q) {
+    ASSERT_EQ(ref.spikes[q].size(), got.spikes[q].size())
+        << what << ": spike count of probe " << q << ", expected " << ref.spikes[q].size() << " exactly";
+    for (std::size_t k = 0; k < ref.spikes[q].size(); ++k) {
+      ASSERT_TRUE(ref.spikes[q].times[k] == got.spikes[q].times[k] && ref.spikes[q].ids[k] == got.spikes[q].ids[k])
+          << what << ": spike " << k << " of probe " << q << " is (" << got.spikes[q].times[k] << " ms, "
+          << got.spikes[q].ids[k] << "), expected (" << ref.spikes[q].times[k] << " ms, " << ref.spikes[q].ids[k]
+          << ") bitwise";
+    }
+  }
+  for (std::size_t p = 0; p < ref.v.size(); ++p) {
+    EXPECT_EQ(ref.counts[p], got.counts[p]) << what << ": spike counts of population " << p << " differ";
+    for (std::size_t i = 0; i < ref.v[p].size(); ++i) {
+      ASSERT_EQ(ref.v[p][i], got.v[p][i]) << what << ": final v of neuron " << i << " of population " << p
+                                          << ", expected " << ref.v[p][i] << " mV with tolerance 0 (bitwise)";
+    }
+  }
+  for (std::size_t j = 0; j < ref.weights.size(); ++j) {
+    ASSERT_EQ(ref.weights[j].size(), got.weights[j].size());
+    for (std::size_t k = 0; k < ref.weights[j].size(); ++k) {
+      ASSERT_EQ(ref.weights[j][k], got.weights[j][k]) << what << ": weight " << k << " of projection " << j
+                                                      << ", expected " << ref.weights[j][k] << " bitwise";
+    }
+  }
+  EXPECT_TRUE(ref.states == got.states) << what << ": state probe records differ";
+  EXPECT_TRUE(ref.snapshots == got.snapshots) << what << ": weight probe snapshots differ";
+}
+
+/// A small Brunel network (delays 1.5 ms, fused one-to-one Poisson drives) plus the inputs that
+/// take the other paths: a Poisson source with a rate schedule through a random projection
+/// (delay 2 ms, emitted over generator ranges), spike times (delay 3 ms, including t = 0) and a
+/// step current that changes twice; the E drive changes its rate during the run.
+Network brunel_with_inputs() {
+  Network net = spikeforge::examples::brunel_network_sized(800, 200, 80, 20, 3);
+  for (auto& src : net.spike_sources) {
+    if (src.name == "extE") {
+      src.rate_times = {40.0, 90.3};
+      src.rate_values = {14000.0, 21000.0};
+    }
+  }
+  auto& kick = net.add_poisson_source("kick", 50, Distribution::constant(40.0));
+  kick.rate_times = {25.05, 60.0};
+  kick.rate_values = {300.0, 20.0};
+  net.connect("kickE", "kick", "E", Connector::fixed_probability(0.2), Distribution::uniform(0.05, 0.4),
+              Distribution::constant(2.0), "excitatory");
+  std::vector<std::vector<double>> times(30);
+  for (std::size_t i = 0; i < times.size(); ++i) times[i] = {0.0, 10.0 + static_cast<double>(i), 55.5, 55.5};
+  net.add_spike_times("times", times);
+  net.connect("timesI", "times", "I", Connector::fixed_probability(0.3), Distribution::constant(1.5),
+              Distribution::uniform(3.0, 4.0), "excitatory");
+  net.add_step_current("steps", "E", {20.0, 47.3}, {0.02, -0.01}, {1, 2, 3, 500, 799});
+  net.record_spikes("E");
+  net.record_spikes("I");
+  net.record_spikes("kick");
+  return net;
+}
+
+TEST(ThreadedEngine, CobaIsBitwiseIdenticalFor1To4Threads) {
+  Network net = spikeforge::examples::coba_network(11);
+  net.record_spikes("E");
+  net.record_spikes("I");
+  const std::vector<std::uint64_t> steps{1000};  // 100 ms
+  const Outcome one = run(net, 1, steps);
+  EXPECT_EQ(one.window, 1u) << "COBA's delay is one step: window expected 1 step";
+  EXPECT_GT(total_spikes(one), 1000u) << "COBA must be active (spikes in 100 ms)";
+  for (std::size_t threads : {2u, 4u}) {
+    expect_identical(one, run(net, threads, steps), "COBA, " + std::to_string(threads) + " threads");
+  }
+}
+
+TEST(ThreadedEngine, BrunelWithDelaysAndPoissonDriveIsBitwiseIdentical) {
+  const Network net = brunel_with_inputs();
+  const std::vector<std::uint64_t> steps{1200};  // 120 ms
+  const Outcome one = run(net, 1, steps);
+  EXPECT_EQ(one.window, 15u) << "minimum delay 1.5 ms = 15 steps expected as the window";
+  EXPECT_GT(total_spikes(one), 2000u) << "the Brunel network must be active";
+  EXPECT_GT(one.spikes[2].size(), 100u) << "the scheduled Poisson source must fire";
+  for (std::size_t threads : {2u, 4u}) {
+    const Outcome many = run(net, threads, steps);
+    expect_identical(one, many, "Brunel, " + std::to_string(threads) + " threads");
+    if (threads == 2) {
+      EXPECT_GE(many.workers, 2u) << "distinct OS threads that ran partitions with threads = 2: expected >= 2";
+    }
+  }
+}
+
+TEST(ThreadedEngine, RunSplitIntoCallsEqualsOneRun) {
+  const Network net = brunel_with_inputs();
+  for (std::size_t threads : {1u, 2u}) {
+    const Outcome whole = run(net, threads, {1000});
+    // Window boundaries fall elsewhere: calls of 1, 7, 15, 16 and 400 steps, and the rest.
+    const Outcome split = run(net, threads, {1, 7, 15, 16, 400, 561});
+    expect_identical(whole, split, "split run, " + std::to_string(threads) + " threads");
+  }
+}
+
+TEST(ThreadedEngine, FusedPoissonDriveEqualsDeliveredDrive) {
+  // Without recurrent input a slot holds only the drive, so the fused path (the partition draws
+  // its own generators) and the delivered path (a spike probe on the source keeps it a spike
+  // list) add exactly the same numbers: the runs must agree bitwise.
+  Network fused = spikeforge::examples::brunel_network_sized(300, 100, 30, 10, 5);
+  std::erase_if(fused.projections, [](const auto& p) { return p.pre == "E" || p.pre == "I"; });
+  fused.record_spikes("E");
+  Network delivered = fused;
+  delivered.record_spikes("extE");
+  delivered.record_spikes("extI");
+  spikeforge::model::validate(fused);
+  Engine a(fused, 3, false, 2), b(delivered, 3, false, 2);
+  EXPECT_EQ(a.fused_drives(), 2u) << "extE and extI feed one-to-one: 2 fused drives expected";
+  EXPECT_EQ(b.fused_drives(), 0u) << "recorded sources are not fused";
+  a.run(800);
+  b.run(800);
+  EXPECT_GT(a.spike_record(0).size(), 100u) << "the driven E population must fire";
+  EXPECT_TRUE(a.spike_record(0) == b.spike_record(0)) << "E spikes with a fused and a delivered drive differ";
+  for (std::size_t p = 0; p < 2; ++p) {
+    const auto va = a.group(p).state("v"), vb = b.group(p).state("v");
+    for (std::size_t i = 0; i < va.size(); ++i) {
+      ASSERT_EQ(va[i], vb[i]) << "final v of neuron " << i << " of population " << p << ": fused " << va[i]
+                              << " mV, delivered " << vb[i] << " mV, tolerance 0";
+    }
+  }
+}
+
+TEST(ThreadedEngine, StateAndWeightProbesAreIdenticalAndSampledEveryInterval) {
+  Network net = brunel_with_inputs();
+  net.record_state("E", {"v"}, {0, 17, 400, 799}, 0.5);
+  net.record_weights("kickE", 5.0);
+  const Outcome one = run(net, 1, {300});
+  EXPECT_EQ(one.window, 1u) << "state and weight probes sample between steps: window expected 1";
+  ASSERT_EQ(one.states.size(), 1u);
+  EXPECT_EQ(one.states[0].times.size(), 60u) << "samples of v every 0.5 ms over 30 ms";
+  EXPECT_EQ(one.snapshots[0].times.size(), 6u) << "weight snapshots every 5 ms over 30 ms";
+  expect_identical(one, run(net, 2, {300}), "probed Brunel, 2 threads");
+}
+
+TEST(ThreadedEngine, PlasticBrunelIsBitwiseIdenticalFor1To4Threads) {
+  Network net = spikeforge::examples::brunel_network_sized(800, 200, 80, 20, 9, true);
+  net.record_spikes("E");
+  const Outcome one = run(net, 1, {600});
+  EXPECT_GT(total_spikes(one), 1000u) << "the plastic Brunel network must be active";
+  const Outcome fresh = run(net, 1, {0});
+  EXPECT_NE(one.weights[0], fresh.weights[0]) << "E->E weights must have learned";
+  for (std::size_t threads : {2u, 4u}) {
+    expect_identical(one, run(net, threads, {600}), "plastic Brunel, " + std::to_string(threads) + " threads");
+  }
+}
+
+TEST(SynapseStore, DeliveryRestrictedToTargetRangesAddsWhatFullDeliveryAdds) {
+  // 40 pre x 100 post, random targets, three delays, distinct weights; partitions of 16s.
+  std::vector<std::uint32_t> pre, post, delay;
+  std::vector<double> weight;
+  std::uint64_t x = 12345;
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    for (int k = 0; k < 30; ++k) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      pre.push_back(i);
+      post.push_back(static_cast<std::uint32_t>((x >> 33) % 100));
+      delay.push_back(1 + static_cast<std::uint32_t>((x >> 20) % 3));
+      weight.push_back(static_cast<double>((x >> 40) % 1000) * 1e-3 - 0.3);
+    }
+  }
+  const SynapseStore store(40, 100, pre, post, weight, delay);
+  InputRing full(100, 4), parts(100, 4);
+  const std::vector<std::uint32_t> bounds{0, 16, 48, 96, 100};
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    store.deliver(i, 1.5, [&](std::uint32_t d) { return full.slot(d, 0); });
+    for (std::size_t p = 0; p + 1 < bounds.size(); ++p) {
+      store.deliver(i, 1.5, bounds[p], bounds[p + 1], [&](std::uint32_t d) { return parts.slot(d, 0); });
+    }
+  }
+  for (std::uint32_t d = 1; d <= 3; ++d) {
+    for (std::size_t n = 0; n < 100; ++n) {
+      ASSERT_EQ(full.slot(d, 0)[n], parts.slot(d, 0)[n])
+          << "input of neuron " << n << " at delay " << d << " delivered by ranges, expected " << full.slot(d, 0)[n]
+          << " bitwise";
+    }
+  }
+}
+
+}  // namespace
