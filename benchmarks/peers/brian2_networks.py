@@ -48,21 +48,29 @@ def fixed_in_degree(n_pre: int, n_post: int, k: int, rng: np.random.Generator,
     return pre, post
 
 
-def _build_coba(b2, s: specs.CobaSpec):
+def _cond_lif_group(b2, s: specs.CondLifSpec, n: int, name: str, extra_eqs: str = "",
+                    extra_reset: str = "", extra_ns: dict | None = None):
+    """n conductance-based LIF neurons of `s` (COBA's neuron); `extra_*` add state variables."""
     u = b2
     eqs = """
     dv/dt = (g_l*(e_l - v) + ge*(e_exc - v) + gi*(e_inh - v))/c_m : volt (unless refractory)
     dge/dt = -ge/tau_exc : siemens
     dgi/dt = -gi/tau_inh : siemens
-    """
+    """ + extra_eqs
     ns = dict(g_l=s.g_l_ns * u.nS, e_l=s.e_l_mv * u.mV, e_exc=s.e_exc_mv * u.mV,
               e_inh=s.e_inh_mv * u.mV, c_m=s.c_m_pf * u.pF, tau_exc=s.tau_exc_ms * u.ms,
-              tau_inh=s.tau_inh_ms * u.ms, v_th=s.v_th_mv * u.mV, v_reset=s.v_reset_mv * u.mV)
+              tau_inh=s.tau_inh_ms * u.ms, v_th=s.v_th_mv * u.mV, v_reset=s.v_reset_mv * u.mV,
+              **(extra_ns or {}))
     # Exponential Euler: the scheme spikeforge's lif_cond_exp uses (v relaxes exactly towards the
     # step's effective reversal potential).
-    P = b2.NeuronGroup(s.n, eqs, threshold="v > v_th", reset="v = v_reset",
-                       refractory=s.t_ref_ms * u.ms, method="exponential_euler", namespace=ns,
-                       name="coba")
+    return b2.NeuronGroup(n, eqs, threshold="v > v_th", reset="v = v_reset" + extra_reset,
+                          refractory=s.t_ref_ms * u.ms, method="exponential_euler", namespace=ns,
+                          name=name)
+
+
+def _build_coba(b2, s: specs.CobaSpec):
+    u = b2
+    P = _cond_lif_group(b2, s, s.n, "coba")
     P.v = f"({s.v0_mean_mv} + {s.v0_sd_mv}*randn())*mV"
     P.ge = f"({s.g_exc0_mean_ns} + {s.g_exc0_sd_ns}*randn())*nS"
     P.gi = f"({s.g_inh0_mean_ns} + {s.g_inh0_sd_ns}*randn())*nS"
@@ -157,19 +165,8 @@ def _build_plastic(b2, s: specs.PlasticSpec):
     t = s.triplet
     # The COBA neuron plus the rate estimate y of synaptic scaling (used on E only; jump 1 per
     # spike, decay tau_rate, starting at target * tau_rate so that scaling starts from rest).
-    eqs = """
-    dv/dt = (g_l*(e_l - v) + ge*(e_exc - v) + gi*(e_inh - v))/c_m : volt (unless refractory)
-    dge/dt = -ge/tau_exc : siemens
-    dgi/dt = -gi/tau_inh : siemens
-    dy/dt = -y/tau_rate : 1
-    """
-    ns = dict(g_l=s.g_l_ns * u.nS, e_l=s.e_l_mv * u.mV, e_exc=s.e_exc_mv * u.mV,
-              e_inh=s.e_inh_mv * u.mV, c_m=s.c_m_pf * u.pF, tau_exc=s.tau_exc_ms * u.ms,
-              tau_inh=s.tau_inh_ms * u.ms, v_th=s.v_th_mv * u.mV, v_reset=s.v_reset_mv * u.mV,
-              tau_rate=t.tau_rate_ms * u.ms)
-    P = b2.NeuronGroup(s.n, eqs, threshold="v > v_th", reset="v = v_reset\ny += 1",
-                       refractory=s.t_ref_ms * u.ms, method="exponential_euler", namespace=ns,
-                       name="plastic")
+    P = _cond_lif_group(b2, s, s.n, "plastic", extra_eqs="dy/dt = -y/tau_rate : 1\n",
+                        extra_reset="\ny += 1", extra_ns=dict(tau_rate=t.tau_rate_ms * u.ms))
     P.v = f"({s.v0_low_mv} + ({s.v0_high_mv} - {s.v0_low_mv})*rand())*mV"
     P.y = t.target_rate_hz * t.tau_rate_ms * 1e-3
     Pe, Pi = P[:s.n_exc], P[s.n_exc:]

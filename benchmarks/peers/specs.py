@@ -13,12 +13,9 @@ DT_MS = 0.1
 
 
 @dataclass(frozen=True)
-class CobaSpec:
-    """Vogels-Abbott 2005 / Brette et al. 2007 benchmark 1: conductance-based exponential synapses."""
+class CondLifSpec:
+    """The conductance-based LIF neuron of COBA, also the neuron of the plastic network."""
 
-    n_exc: int = 3200
-    n_inh: int = 800
-    p: float = 0.02
     c_m_pf: float = 200.0
     g_l_ns: float = 10.0
     e_l_mv: float = -60.0
@@ -29,6 +26,15 @@ class CobaSpec:
     e_inh_mv: float = -80.0
     tau_exc_ms: float = 5.0
     tau_inh_ms: float = 10.0
+
+
+@dataclass(frozen=True)
+class CobaSpec(CondLifSpec):
+    """Vogels-Abbott 2005 / Brette et al. 2007 benchmark 1: conductance-based exponential synapses."""
+
+    n_exc: int = 3200
+    n_inh: int = 800
+    p: float = 0.02
     w_exc_ns: float = 6.0
     w_inh_ns: float = 67.0
     delay_ms: float = DT_MS
@@ -162,7 +168,7 @@ class TripletSpec:
 
 
 @dataclass(frozen=True)
-class PlasticSpec:
+class PlasticSpec(CondLifSpec):
     """The plastic recurrent network (BENCHMARKS.md network 5, after Zenke & Gerstner 2014):
     20000 E + 5000 I conductance-based LIF (the COBA neuron), p = 0.05 between all populations,
     delay 1.5 ms, external Poisson drive of ext_n sources at ext_rate_hz / ext_n each per neuron,
@@ -171,16 +177,6 @@ class PlasticSpec:
     n_exc: int = 20000
     n_inh: int = 5000
     p: float = 0.05
-    c_m_pf: float = 200.0
-    g_l_ns: float = 10.0
-    e_l_mv: float = -60.0
-    v_th_mv: float = -50.0
-    v_reset_mv: float = -60.0
-    t_ref_ms: float = 5.0
-    e_exc_mv: float = 0.0
-    e_inh_mv: float = -80.0
-    tau_exc_ms: float = 5.0
-    tau_inh_ms: float = 10.0
     w_exc_ns: float = 0.5
     w_inh_ns: float = 5.0
     w_ext_ns: float = 0.5

@@ -79,3 +79,22 @@ def test_small_brunel_stdp_peers_agree():
     for res in (b, n):
         _check_rate(res, 20.0, 150.0)
     _check_agree(b, n, 0.05)
+
+
+def test_small_plastic_network_rate_and_nest_refuses():
+    # 4000 E + 1000 I at p = 0.25 keeps every neuron's in-degree (1000 E, 250 I) and so the
+    # mean-field regime of the 25k network (~5 Hz; over its first 300 ms ~5-7 Hz).
+    s = dataclasses.replace(specs.spec("plastic"), n_exc=4000, n_inh=1000, p=0.25)
+    b = brian2_networks.run("plastic", 300.0, device="runtime", spec=s)
+    expected = s.p * s.n * s.n
+    assert abs(b["synapses"] - expected) < 5 * expected ** 0.5, (
+        f"brian2 plastic synapses {b['synapses']}, expected {expected:.0f} "
+        f"+- {5 * expected ** 0.5:.0f} (5 sd of a binomial count)")
+    _check_rate(b, 3.0, 9.0)
+    # NEST cannot express synaptic scaling: it must say so instead of building another network.
+    try:
+        nest_networks.run("plastic", 10.0, spec=s)
+    except NotImplementedError as e:
+        assert "synaptic scaling" in str(e), str(e)
+    else:
+        raise AssertionError("nest_networks.run('plastic') built a network NEST cannot express")
