@@ -91,6 +91,15 @@ PlasticStore<W>::PlasticStore(std::uint32_t n_pre, std::uint32_t n_post, std::sp
   col_pos_.resize(n);
   std::vector<std::uint32_t> fill(col_begin_.begin(), col_begin_.end() - 1);
   for (std::size_t k = 0; k < n; ++k) col_pos_[fill[target_[k]]++] = static_cast<std::uint32_t>(k);
+  if (n > 0) {
+    const std::size_t buckets = (n >> kLookupShift) + 2;
+    row_lookup_.resize(buckets);
+    for (std::size_t b = 0; b < buckets; ++b) {
+      const auto at = static_cast<std::uint32_t>(std::min(b << kLookupShift, n - 1));
+      row_lookup_[b] = static_cast<std::uint32_t>(std::upper_bound(row_begin_.begin(), row_begin_.end(), at) -
+                                                  row_begin_.begin()) - 1;
+    }
+  }
 }
 
 template <class W>
@@ -123,7 +132,8 @@ void PlasticStore<W>::set_weights(std::span<const double> weights) {
 
 template <class W>
 std::size_t PlasticStore<W>::bytes() const noexcept {
-  return (row_begin_.size() + row_seg_.size() + seg_end_.size() + target_.size() + col_begin_.size() + col_pos_.size()) *
+  return (row_begin_.size() + row_seg_.size() + seg_end_.size() + target_.size() + col_begin_.size() + col_pos_.size() +
+          row_lookup_.size()) *
              sizeof(std::uint32_t) +
          seg_delay_.size() * sizeof(std::uint16_t) + weight_.size() * sizeof(W) + sizeof(*this);
 }
@@ -141,7 +151,6 @@ class PlasticProjectionT final : public PlasticProjection {
 public:
   PlasticProjectionT(Rule rule, const std::map<std::string, double>& params, double dt_ms, PlasticStore<W> store)
       : store_(std::move(store)), rule_(std::move(rule)), bounds_(params), scaling_(params, dt_ms), dt_(dt_ms),
-        pre_tr_(store_.pre_size(), rule_.pre_tau, dt_ms, rule_.nearest),
         post_tr_(store_.post_size(), rule_.post_tau, dt_ms, rule_.nearest) {
     if constexpr (has_eligibility<Rule>) {
       eligibility_.assign(store_.size(), W(0));
@@ -151,6 +160,22 @@ public:
       rate_decay_ = static_cast<W>(std::exp(-dt_ms / scaling_.tau_ms));
       rate_.assign(store_.post_size(), static_cast<W>(scaling_.initial_trace()));
     }
+    if (params.at("dendritic_delay") != 0.0) {
+      if (!store_.uniform_delay()) {
+        std::vector<std::uint32_t> pre, post, delay;
+        std::vector<double> weight;
+        store_.list(pre, post, weight, delay);
+        const auto [lo, hi] = std::minmax_element(delay.begin(), delay.end());
+        throw Error("plasticity dendritic_delay = 1 needs one delay for every synapse of the projection (the post "
+                    "spikes are shifted by that delay); this projection has delays from " + std::to_string(*lo) +
+                    " to " + std::to_string(*hi) + " steps");
+      }
+      dendritic_steps_ = store_.max_delay();
+    }
+    part_bounds_ = {0, store_.post_size()};
+    parts_.resize(1);
+    parts_[0].pre_tr = plasticity::TraceSet<W, Rule::pre_traces>(store_.pre_size(), rule_.pre_tau, dt_ms, rule_.nearest);
+    parts_[0].ring.resize(dendritic_steps_);
   }
 
   std::size_t size() const noexcept override { return store_.size(); }
@@ -162,50 +187,62 @@ public:
   }
 
   void learn(std::uint64_t stamp, const StepSpikes& pre, const StepSpikes& post, double modulator) override {
-    pre_tr_.decay();
-    post_tr_.decay();
-    if constexpr (has_eligibility<Rule>) {
-      const W f = eligibility_decay_;
-      for (W& e : eligibility_) e *= f;
+    for (std::size_t p = 0; p + 1 < part_bounds_.size(); ++p) {
+      learn_part(stamp, pre, post, modulator, p, part_bounds_[p], part_bounds_[p + 1]);
     }
-    if (!rate_.empty()) {
-      for (W& r : rate_) r *= rate_decay_;
-    }
-    if (learning_) {
-      for (std::size_t s = 0; s < pre.n; ++s) on_pre(pre.ids[s], pre.counts ? pre.counts[s] : 1);
-      for (std::size_t s = 0; s < post.n; ++s) on_post(post.ids[s]);
-    }
-    for (std::size_t s = 0; s < pre.n; ++s) pre_tr_.spike(pre.ids[s], pre.counts ? pre.counts[s] : 1);
-    for (std::size_t s = 0; s < post.n; ++s) post_tr_.spike(post.ids[s]);
-    if (!rate_.empty()) {
-      for (std::size_t s = 0; s < post.n; ++s) rate_[post.ids[s]] += W(1);
-    }
-    if constexpr (has_eligibility<Rule>) modulate(modulator);
-    if (learning_ && !rate_.empty() && stamp % scaling_.interval_steps == 0) scale();
   }
 
-  void set_partitions(std::span<const std::uint32_t> bounds) override { bounds_part_.assign(bounds.begin(), bounds.end()); }
+  void set_partitions(std::span<const std::uint32_t> bounds) override {
+    if (bounds.size() < 2 || bounds.front() != 0 || bounds.back() != store_.post_size() ||
+        !std::is_sorted(bounds.begin(), bounds.end())) {
+      throw Error("plastic store: partition bounds must increase from 0 to the post size " +
+                  std::to_string(store_.post_size()));
+    }
+    // Every partition's copy of the pre traces holds the same values; the delayed post spikes are
+    // regrouped so each partition keeps those in its new range.
+    std::vector<Part> next(bounds.size() - 1);
+    for (std::size_t p = 0; p < next.size(); ++p) {
+      next[p].pre_tr = parts_[0].pre_tr;
+      next[p].ring.resize(dendritic_steps_);
+      for (std::size_t slot = 0; slot < dendritic_steps_; ++slot) {
+        next[p].ring[slot].stamp = parts_[0].ring[slot].stamp;
+        for (const Part& old : parts_) {
+          for (std::uint32_t id : old.ring[slot].ids) {
+            if (id >= bounds[p] && id < bounds[p + 1]) next[p].ring[slot].ids.push_back(id);
+          }
+        }
+      }
+    }
+    parts_ = std::move(next);
+    part_bounds_.assign(bounds.begin(), bounds.end());
+  }
 
   void deliver(std::uint32_t pre, double scale, InputRing& ring, std::size_t receptor, std::uint64_t stamp,
                const PostRange& range) const override {
-    if (range.begin == 0 && range.end == store_.post_size()) {
-      deliver(pre, scale, ring, receptor, stamp);
-      return;
-    }
-    throw Error("plastic store: delivery to a partition of the post neurons is not available yet");
+    store_.deliver(
+        pre, scale, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); }, range.begin,
+        range.end);
   }
 
   void learn(std::uint64_t stamp, const StepSpikes& pre, const StepSpikes& post, double modulator,
              const PostRange& range) override {
-    if (range.begin == 0 && range.end == store_.post_size()) {
-      learn(stamp, pre, post, modulator);
-      return;
+    if (range.part + 1 >= part_bounds_.size() || part_bounds_[range.part] != range.begin ||
+        part_bounds_[range.part + 1] != range.end) {
+      throw Error("plastic store: learn() on post neurons [" + std::to_string(range.begin) + ", " +
+                  std::to_string(range.end) + ") as partition " + std::to_string(range.part) +
+                  ", which is not a partition given to set_partitions()");
     }
-    throw Error("plastic store: learning on a partition of the post neurons is not available yet");
+    learn_part(stamp, pre, post, modulator, range.part, range.begin, range.end);
   }
 
   void reset_state() override {
-    pre_tr_.clear();
+    for (Part& p : parts_) {
+      p.pre_tr.clear();
+      for (DelayedPost& d : p.ring) {
+        d.stamp = kNoStamp;
+        d.ids.clear();
+      }
+    }
     post_tr_.clear();
     std::fill(eligibility_.begin(), eligibility_.end(), W(0));
     std::fill(rate_.begin(), rate_.end(), static_cast<W>(scaling_.initial_trace()));
@@ -220,65 +257,141 @@ public:
   std::vector<double> eligibility() const override { return {eligibility_.begin(), eligibility_.end()}; }
 
   std::size_t bytes() const noexcept override {
-    return store_.bytes() - sizeof(store_) + sizeof(*this) + pre_tr_.bytes() + post_tr_.bytes() +
+    std::size_t parts = parts_.capacity() * sizeof(Part) + part_bounds_.capacity() * sizeof(std::uint32_t);
+    for (const Part& p : parts_) {
+      parts += p.pre_tr.bytes() + p.ring.capacity() * sizeof(DelayedPost) + p.now.capacity() * sizeof(std::uint32_t);
+      for (const DelayedPost& d : p.ring) parts += d.ids.capacity() * sizeof(std::uint32_t);
+    }
+    return store_.bytes() - sizeof(store_) + sizeof(*this) + parts + post_tr_.bytes() +
            eligibility_.size() * sizeof(W) + rate_.size() * sizeof(W);
   }
 
 private:
-  void on_pre(std::uint32_t i, std::uint32_t count) {
-    const W* x = pre_tr_.of(i);
-    const std::uint32_t* __restrict target = store_.targets();
-    W* __restrict w = store_.weight_data();
-    const std::uint32_t begin = store_.row_begin(i), end = store_.row_end(i);
-    for (std::uint32_t c = 0; c < count; ++c) {
-      for (std::uint32_t k = begin; k < end; ++k) {
-        const W* y = post_tr_.of(target[k]);
-        if constexpr (has_eligibility<Rule>) {
-          eligibility_[k] = static_cast<W>(rule_.on_pre(static_cast<double>(eligibility_[k]), x, y));
-        } else {
-          w[k] = bounds_.apply(w[k], rule_.on_pre(static_cast<double>(w[k]), x, y));
-        }
-      }
+  static constexpr std::uint64_t kNoStamp = std::numeric_limits<std::uint64_t>::max();
+
+  /// Post spikes of one step in one partition, waiting dendritic_steps_ steps to enter learning.
+  struct DelayedPost {
+    std::uint64_t stamp = kNoStamp;
+    std::vector<std::uint32_t> ids;
+  };
+  /// What a partition writes besides its own synapses and post neurons: its copy of the pre traces
+  /// (every partition reads and bumps all of them, so sharing one copy would race) and its post spikes.
+  struct alignas(64) Part {
+    plasticity::TraceSet<W, Rule::pre_traces> pre_tr;
+    std::vector<DelayedPost> ring;    // slot stamp % dendritic_steps_
+    std::vector<std::uint32_t> now;   // this step's post spikes in range
+  };
+
+  void learn_part(std::uint64_t stamp, const StepSpikes& pre, const StepSpikes& post, double modulator, std::size_t p,
+                  std::uint32_t lo, std::uint32_t hi) {
+    Part& part = parts_[p];
+    part.pre_tr.decay();
+    post_tr_.decay(lo, hi);
+    if constexpr (has_eligibility<Rule>) {
+      const W f = eligibility_decay_;
+      W* __restrict e = eligibility_.data();
+      for_own_synapses(lo, hi, [&](std::uint32_t b, std::uint32_t end) {
+        for (std::uint32_t k = b; k < end; ++k) e[k] *= f;
+      });
+    }
+    if (!rate_.empty()) {
+      for (std::uint32_t j = lo; j < hi; ++j) rate_[j] *= rate_decay_;
+    }
+    part.now.clear();
+    for (std::size_t s = 0; s < post.n; ++s) {
+      if (post.ids[s] >= lo && post.ids[s] < hi) part.now.push_back(post.ids[s]);
+    }
+    // The post spikes that pair this step: this step's, or with a dendritic delay those of D steps ago.
+    const std::vector<std::uint32_t>* pairing = &part.now;
+    DelayedPost* slot = nullptr;
+    if (dendritic_steps_ > 0) {
+      slot = &part.ring[stamp % dendritic_steps_];
+      if (slot->stamp != kNoStamp && slot->stamp + dendritic_steps_ != stamp) slot->ids.clear();
+      pairing = &slot->ids;
+    }
+    if (learning_) {
+      for (std::size_t s = 0; s < pre.n; ++s) on_pre(part, pre.ids[s], pre.counts ? pre.counts[s] : 1, lo, hi);
+      for (std::uint32_t j : *pairing) on_post(part, j);
+    }
+    for (std::size_t s = 0; s < pre.n; ++s) part.pre_tr.spike(pre.ids[s], pre.counts ? pre.counts[s] : 1);
+    for (std::uint32_t j : *pairing) post_tr_.spike(j);
+    // The rate estimate of synaptic scaling counts spikes when they are emitted, delay or not.
+    if (!rate_.empty()) {
+      for (std::uint32_t j : part.now) rate_[j] += W(1);
+    }
+    if constexpr (has_eligibility<Rule>) modulate(modulator, lo, hi);
+    if (learning_ && !rate_.empty() && stamp % scaling_.interval_steps == 0) scale(lo, hi);
+    if (slot) {
+      slot->ids.swap(part.now);
+      slot->stamp = stamp;
     }
   }
 
-  void on_post(std::uint32_t j) {
-    const W* y = post_tr_.of(j);
-    const std::uint32_t* pos = store_.col_pos();
-    const std::uint32_t* rows = store_.row_index();
-    const std::uint32_t* rows_end = rows + store_.pre_size() + 1;
+  /// Calls f(begin, end) for runs of forward positions that together are the synapses onto [lo, hi).
+  template <class F>
+  void for_own_synapses(std::uint32_t lo, std::uint32_t hi, F&& f) const {
+    if (lo == 0 && hi == store_.post_size()) {
+      if (store_.size() > 0) f(0u, static_cast<std::uint32_t>(store_.size()));
+      return;
+    }
+    for (std::uint32_t i = 0; i < store_.pre_size(); ++i) {
+      store_.for_each_run(i, lo, hi, [&](std::uint32_t b, std::uint32_t e, std::uint32_t) { f(b, e); });
+    }
+  }
+
+  void on_pre(const Part& part, std::uint32_t i, std::uint32_t count, std::uint32_t lo, std::uint32_t hi) {
+    const W* x = part.pre_tr.of(i);
+    const std::uint32_t* __restrict target = store_.targets();
     W* __restrict w = store_.weight_data();
-    const std::uint32_t* cursor = rows;
-    for (std::uint32_t q = store_.col_begin(j); q < store_.col_begin(j + 1); ++q) {
+    store_.for_each_run(i, lo, hi, [&](std::uint32_t begin, std::uint32_t end, std::uint32_t) {
+      for (std::uint32_t c = 0; c < count; ++c) {
+        for (std::uint32_t k = begin; k < end; ++k) {
+          const W* y = post_tr_.of(target[k]);
+          if constexpr (has_eligibility<Rule>) {
+            eligibility_[k] = static_cast<W>(rule_.on_pre(static_cast<double>(eligibility_[k]), x, y));
+          } else {
+            w[k] = bounds_.apply(w[k], rule_.on_pre(static_cast<double>(w[k]), x, y));
+          }
+        }
+      }
+    });
+  }
+
+  void on_post(const Part& part, std::uint32_t j) {
+    const W* y = post_tr_.of(j);
+    const std::uint32_t* __restrict pos = store_.col_pos();
+    W* __restrict w = store_.weight_data();
+    W* __restrict e = eligibility_.data();
+    const std::uint32_t begin = store_.col_begin(j), end = store_.col_begin(j + 1);
+    for (std::uint32_t q = begin; q < end; ++q) {
+      // Column entries hit scattered weights: fetch some ahead so that the misses overlap.
+      if (q + 16 < end) __builtin_prefetch((has_eligibility<Rule> ? e : w) + pos[q + 16], 1);
       const std::uint32_t k = pos[q];
-      // Positions increase along a column, so the search for the row holding k only moves forward.
-      cursor = std::upper_bound(cursor, rows_end, k) - 1;
-      const W* x = pre_tr_.of(static_cast<std::size_t>(cursor - rows));
+      const W* x = part.pre_tr.of(store_.row_of(k));
       if constexpr (has_eligibility<Rule>) {
-        eligibility_[k] = static_cast<W>(rule_.on_post(static_cast<double>(eligibility_[k]), x, y));
+        e[k] = static_cast<W>(rule_.on_post(static_cast<double>(e[k]), x, y));
       } else {
         w[k] = bounds_.apply(w[k], rule_.on_post(static_cast<double>(w[k]), x, y));
       }
     }
   }
 
-  void modulate(double modulator) {
-    W* __restrict w = store_.weight_data();
-    W* __restrict e = eligibility_.data();
-    const std::size_t n = eligibility_.size();
+  void modulate(double modulator, std::uint32_t lo, std::uint32_t hi) {
     if (!learning_ || modulator == 0.0) return;
-    {
-      const double gain = rule_.learning_rate * modulator * dt_;
-      for (std::size_t k = 0; k < n; ++k) {
+    W* __restrict w = store_.weight_data();
+    const W* __restrict e = eligibility_.data();
+    const double gain = rule_.learning_rate * modulator * dt_;
+    for_own_synapses(lo, hi, [&](std::uint32_t b, std::uint32_t end) {
+      for (std::uint32_t k = b; k < end; ++k) {
         if (e[k] != W(0)) w[k] = bounds_.apply(w[k], static_cast<double>(w[k]) + gain * static_cast<double>(e[k]));
       }
-    }
+    });
   }
 
-  void scale() {
+  void scale(std::uint32_t lo, std::uint32_t hi) {
     W* __restrict w = store_.weight_data();
     const std::uint32_t* pos = store_.col_pos();
-    for (std::uint32_t j = 0; j < store_.post_size(); ++j) {
+    for (std::uint32_t j = lo; j < hi; ++j) {
       const double f = scaling_.factor(static_cast<double>(rate_[j]));
       if (f == 1.0) continue;
       for (std::uint32_t q = store_.col_begin(j); q < store_.col_begin(j + 1); ++q) {
@@ -293,11 +406,12 @@ private:
   plasticity::WeightBounds bounds_;
   plasticity::SynapticScaling scaling_;
   double dt_;
-  plasticity::TraceSet<W, Rule::pre_traces> pre_tr_;
+  std::uint32_t dendritic_steps_ = 0;        // 0: pairs at emission times; else the projection's delay
+  std::vector<std::uint32_t> part_bounds_;   // set_partitions(); {0, post size} until then
+  std::vector<Part> parts_;
   plasticity::TraceSet<W, Rule::post_traces> post_tr_;
   std::vector<W> eligibility_;
   W eligibility_decay_ = W(1);
-  std::vector<std::uint32_t> bounds_part_;  // set_partitions()
   std::vector<W> rate_;  // synaptic scaling: rate trace per post neuron
   W rate_decay_ = W(1);
 };

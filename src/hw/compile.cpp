@@ -485,6 +485,10 @@ CompileResult compile(const model::Network& net, const CoreConfig& config) {
         refuse(object, std::string("plasticity ") + flag + " = 1: the core's STDP is additive, all-to-all, without Dale's law");
       }
     }
+    if (p.count("dendritic_delay") && p["dendritic_delay"] != 0.0) {
+      refuse(object, "plasticity dendritic_delay = 1: the core pairs spike emission times (docs/hardware.md, "
+                     "source pass), it cannot shift post spikes by the delay");
+    }
     if (p.count("scaling_target_rate") && p["scaling_target_rate"] != 0.0) {
       refuse(object, "plasticity scaling_target_rate = " + num(p["scaling_target_rate"]) +
                          ": the core has no synaptic scaling");

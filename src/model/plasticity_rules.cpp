@@ -20,6 +20,9 @@ void add_common(std::vector<ParameterInfo>& p) {
                "synaptic scaling: relative weight change per second per unit relative rate error"});
   p.push_back({"scaling_tau", "ms", 1000.0, Range::positive(), "synaptic scaling: time constant of the rate estimate"});
   p.push_back({"scaling_interval", "ms", 10.0, Range::positive(), "synaptic scaling: time between scaling updates"});
+  p.push_back(flag("dendritic_delay", 0.0,
+                   "0: pairs spike emission times; 1: the projection's (single) delay is dendritic as in NEST's "
+                   "stdp_synapse, post spikes pair one delay later (dt = t_post + delay - t_pre)"));
 }
 
 std::vector<ParameterInfo> pair_parameters(double a_plus, double a_minus, double tau_plus, double tau_minus) {
@@ -85,8 +88,10 @@ std::vector<PlasticityRuleInfo> make_table() {
     t.push_back({"oja", "Oja: each post spike adds eta * (x_pre - alpha * y_post * w), y_post the postsynaptic trace", oja, false});
     auto anti = p;
     add_common(anti);
-    anti[anti.size() - 7].default_value = -1.0;  // w_min: lateral inhibition grows negative
-    anti[anti.size() - 6].default_value = 0.0;   // w_max
+    for (auto& q : anti) {
+      if (q.name == "w_min") q.default_value = -1.0;  // lateral inhibition grows negative
+      if (q.name == "w_max") q.default_value = 0.0;
+    }
     t.push_back({"anti_hebbian",
                  "anti-Hebbian (lateral connections): each post spike adds -eta * x_pre, so correlated pairs inhibit",
                  anti, false});

@@ -219,5 +219,14 @@ TEST(Compile, RefusesPlasticityTheCoreLacks) {
   expect_refusal(net4, "projection 'F_E'", "one set of STDP parameters");
 }
 
+TEST(Compile, RefusesDendriticDelayPairing) {
+  auto net = plastic_net();
+  net.projections[0].plasticity->params["dendritic_delay"] = 1.0;
+  expect_refusal(net, "projection 'in_E'", "dendritic_delay = 1");
+  auto emission = plastic_net();
+  emission.projections[0].plasticity->params["dendritic_delay"] = 0.0;
+  EXPECT_EQ(refusal(emission), "") << "dendritic_delay = 0 (emission-time pairing) is what the core does";
+}
+
 }  // namespace
 }  // namespace spikeforge

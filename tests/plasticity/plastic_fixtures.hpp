@@ -23,10 +23,10 @@ inline engine::Engine& engine_of(Simulator& sim) { return dynamic_cast<CpuBacken
 /// Trial k: source "pre" neuron k spikes at pre_times[k]; post neuron k is forced to spike at
 /// post_times[k] by a 100 mV jump from source "drive" one step earlier. The plastic projection
 /// "syn" pairs pre k with post k only (one_to_one), so every synapse sees exactly one pair.
-/// post_times[k] < 0: that post neuron never spikes.
+/// post_times[k] < 0: that post neuron never spikes. `delay` (ms) of "syn": one step when negative.
 inline model::Network forced_pairs(const std::vector<std::vector<double>>& pre_times,
                                    const std::vector<std::vector<double>>& post_times, double w0,
-                                   model::Plasticity rule, double dt = 0.1) {
+                                   model::Plasticity rule, double dt = 0.1, double delay = -1.0) {
   model::Network net;
   net.dt = dt;
   const auto n = static_cast<std::uint32_t>(pre_times.size());
@@ -46,7 +46,7 @@ inline model::Network forced_pairs(const std::vector<std::vector<double>>& pre_t
   net.connect("drive_post", "drive", "post", model::Connector::one_to_one(), model::Distribution::constant(100.0),
               model::Distribution::constant(dt));
   auto& syn = net.connect("syn", "pre", "post", model::Connector::one_to_one(), model::Distribution::constant(w0),
-                          model::Distribution::constant(dt));
+                          model::Distribution::constant(delay < 0.0 ? dt : delay));
   syn.plasticity = std::move(rule);
   net.record_spikes("post");
   return net;

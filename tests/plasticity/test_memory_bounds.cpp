@@ -23,17 +23,20 @@ model::Network memory_network(const std::string& rule) {
 // Every byte of the projection (forward CSR, transposed index, row and column offsets, per-neuron
 // traces, eligibilities, the objects) over its synapse count. The per-synapse arrays are exactly
 // 12 bytes (16 with eligibility); the per-neuron arrays add 4 (n_pre + n_post) bytes of offsets and
-// one float per neuron and trace, which the 0.05 B allowance covers at >= 250 synapses per neuron,
-// as docs/engine.md counts 8.05 B for static synapses with their row index.
+// one float per neuron and trace, the row lookup of the transposed walk 4 bytes per 1024 synapses;
+// the 0.06 B allowance covers that at >= 250 synapses per neuron with one thread (each further
+// engine thread keeps its own copy of the pre traces, one float per pre neuron and trace).
 TEST(PlasticMemory, BytesPerSynapse) {
   for (const std::string rule : {"stdp_pair", "stdp_symmetric", "stdp_triplet", "hebbian", "oja", "stdp_three_factor"}) {
-    Simulator sim(memory_network(rule));
+    SimulatorOptions one_thread;
+    one_thread.threads = 1;
+    Simulator sim(memory_network(rule), one_thread);
     sim.run(10.0);  // measured on a running network: nothing grows lazily
     const double bytes = test::engine_of(sim).projection_bytes_per_synapse(0);
     const double limit = rule == "stdp_three_factor" ? 16.0 : 12.0;
     std::printf("%-18s %.4f bytes per plastic synapse (%zu synapses)\n", rule.c_str(), bytes,
                 test::engine_of(sim).synapse_count());
-    EXPECT_LE(bytes, limit + 0.05) << rule << ": bytes per synapse, limit " << limit << " + 0.05 per-neuron allowance";
+    EXPECT_LE(bytes, limit + 0.06) << rule << ": bytes per synapse, limit " << limit << " + 0.06 per-neuron allowance";
     EXPECT_GE(bytes, limit) << rule << ": bytes per synapse below the per-synapse arrays alone: the count misses something";
   }
 }

@@ -3,6 +3,7 @@
 // traces, and the learning step that runs a plasticity/ rule over them once per engine step.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,8 +17,8 @@ namespace spikeforge::engine {
 
 /// Forward and transposed storage with weight type W (float: 12 bytes per synapse; double for
 /// reference runs). Row `pre` is [row_begin_[pre], row_begin_[pre+1]), sorted by (delay, target);
-/// column `post` lists forward positions in increasing order, so the presynaptic neuron of a
-/// column entry is found by a forward-only binary search in row_begin_ instead of a stored index.
+/// column `post` lists forward positions; the presynaptic neuron of a column entry is found with
+/// row_of() (a small lookup table over row_begin_) instead of a stored index.
 template <class W>
 class PlasticStore {
 public:
@@ -49,6 +50,61 @@ public:
     }
   }
 
+  /// deliver() restricted to the synapses onto post neurons [lo, hi).
+  template <class SlotFor>
+  void deliver(std::uint32_t pre, double scale, SlotFor&& slot_for_delay, std::uint32_t lo, std::uint32_t hi) const {
+    const std::uint32_t* __restrict target = target_.data();
+    const W* __restrict weight = weight_.data();
+    for_each_run(pre, lo, hi, [&](std::uint32_t begin, std::uint32_t end, std::uint32_t delay) {
+      double* __restrict slot = slot_for_delay(delay);
+      for (std::uint32_t k = begin; k < end; ++k) slot[target[k]] += static_cast<double>(weight[k]) * scale;
+    });
+  }
+
+  /// Calls f(begin, end, delay) for each run of row `pre` whose targets lie in [lo, hi): one run
+  /// per delay segment, found by binary search since a segment is sorted by target.
+  template <class F>
+  void for_each_run(std::uint32_t pre, std::uint32_t lo, std::uint32_t hi, F&& f) const {
+    const std::uint32_t* target = target_.data();
+    const bool whole = lo == 0 && hi == n_post_;
+    const auto run = [&](std::uint32_t b, std::uint32_t e, std::uint32_t delay) {
+      if (!whole) {
+        const std::uint32_t* first = std::lower_bound(target + b, target + e, lo);
+        const std::uint32_t* last = std::lower_bound(first, target + e, hi);
+        b = static_cast<std::uint32_t>(first - target);
+        e = static_cast<std::uint32_t>(last - target);
+      }
+      if (b < e) f(b, e, delay);
+    };
+    if (seg_end_.empty()) {
+      run(row_begin_[pre], row_begin_[pre + 1], uniform_delay_);
+      return;
+    }
+    std::uint32_t k = row_begin_[pre];
+    for (std::uint32_t s = row_seg_[pre]; s < row_seg_[pre + 1]; ++s) {
+      run(k, seg_end_[s], seg_delay_[s]);
+      k = seg_end_[s];
+    }
+  }
+
+  /// The presynaptic neuron of forward position k: a table entry every 2^kLookupShift positions
+  /// narrows the search to the rows that bucket spans (one or two for rows of hundreds of synapses),
+  /// so the transposed walk costs no log-n search per synapse and no stored pre index.
+  std::uint32_t row_of(std::uint32_t k) const noexcept {
+    const std::size_t b = k >> kLookupShift;
+    std::uint32_t r = row_lookup_[b];
+    const std::uint32_t last = row_lookup_[b + 1];
+    if (last - r > 8) {
+      return static_cast<std::uint32_t>(std::upper_bound(row_begin_.data() + r + 1, row_begin_.data() + last + 1, k) -
+                                        row_begin_.data()) - 1;
+    }
+    while (row_begin_[r + 1] <= k) ++r;
+    return r;
+  }
+
+  /// True when every synapse has the same delay (then max_delay() is that delay).
+  bool uniform_delay() const noexcept { return seg_end_.empty(); }
+
   /// Forward range of row `pre`.
   std::uint32_t row_begin(std::uint32_t pre) const noexcept { return row_begin_[pre]; }
   std::uint32_t row_end(std::uint32_t pre) const noexcept { return row_begin_[pre + 1]; }
@@ -68,6 +124,7 @@ public:
   std::size_t bytes() const noexcept;
 
 private:
+  static constexpr unsigned kLookupShift = 10;
   std::uint32_t n_pre_ = 0, n_post_ = 0, max_delay_ = 1, uniform_delay_ = 1;
   std::vector<std::uint32_t> row_begin_;  // n_pre + 1 synapse offsets
   std::vector<std::uint32_t> row_seg_;    // n_pre + 1 segment offsets (only with several delays)
@@ -77,6 +134,7 @@ private:
   std::vector<W> weight_;
   std::vector<std::uint32_t> col_begin_;  // n_post + 1
   std::vector<std::uint32_t> col_pos_;    // per synapse: forward position, grouped by post
+  std::vector<std::uint32_t> row_lookup_; // row holding position b << kLookupShift, b = 0 .. n >> shift, + 1 sentinel
 };
 
 /// The spikes of one group in one step: ids and, for Poisson sources, counts (nullptr = 1 each).
@@ -97,7 +155,9 @@ struct PostRange {
 /// spiked, with the spikes stamped that step: pre events (depression), then post events
 /// (potentiation), each reading traces before this step's increments; then traces are bumped,
 /// eligibilities turned into weight changes by the modulator, and synaptic scaling applied.
-/// Learning uses emission times: delays shift delivery, not the pairing.
+/// By default learning pairs emission times (delays shift delivery, not the pairing); with the
+/// rule's dendritic_delay = 1 a post spike enters learning one projection delay D later (NEST's
+/// stdp_synapse with the whole delay dendritic: pairs are t_post + D - t_pre).
 class PlasticProjection {
 public:
   virtual ~PlasticProjection() = default;

@@ -26,10 +26,17 @@ public:
   /// The K traces of neuron i.
   const T* of(std::size_t i) const noexcept { return value_.data() + i * K; }
 
-  void decay() noexcept {
+  void decay() noexcept { decay(0, n_); }
+  /// Decays neurons [begin, end) only: a partition of the neurons advances its own share.
+  void decay(std::size_t begin, std::size_t end) noexcept {
     T* __restrict v = value_.data();
-    for (std::size_t i = 0; i < n_; ++i) {
-      for (std::size_t k = 0; k < K; ++k) v[i * K + k] *= decay_[k];
+    if constexpr (K == 1) {
+      const T f = decay_[0];
+      for (std::size_t i = begin; i < end; ++i) v[i] *= f;
+    } else {
+      for (std::size_t i = begin; i < end; ++i) {
+        for (std::size_t k = 0; k < K; ++k) v[i * K + k] *= decay_[k];
+      }
     }
   }
   /// Neuron i spiked `count` times in this step.
