@@ -78,7 +78,8 @@ inline model::Network cuba_network(std::uint64_t seed = 1, double dt = 0.1) {
 /// Brunel (2000): delta-synapse LIF (mV), fixed in-degree without autapses, J = 0.1 mV, g = 5,
 /// delay 1.5 ms; each neuron has its own Poisson source of rate eta * nu_thr * C_E (eta = 2).
 /// With `stdp`, E->E learns by additive all-to-all pair STDP with the parameters of
-/// benchmarks/peers/specs.py (StdpSpec): a_plus = lambda * w_max, a_minus = alpha * lambda * w_max.
+/// benchmarks/peers/specs.py (StdpSpec): a_plus = lambda * w_max, a_minus = alpha * lambda * w_max,
+/// pairing as NEST (dendritic_delay = 1).
 inline model::Network brunel_network_sized(std::uint32_t n_exc, std::uint32_t n_inh, std::uint32_t c_exc,
                                            std::uint32_t c_inh, std::uint64_t seed = 1, bool stdp = false,
                                            double dt = 0.1) {
@@ -104,7 +105,10 @@ inline model::Network brunel_network_sized(std::uint32_t n_exc, std::uint32_t n_
       ex.plasticity = model::Plasticity{
           "stdp_pair",
           {{"a_plus", lambda * w_max}, {"a_minus", alpha * lambda * w_max}, {"tau_plus", 20.0},
-           {"tau_minus", 20.0}, {"w_min", 0.0}, {"w_max", w_max}, {"multiplicative", 0.0}, {"nearest", 0.0}}};
+           {"tau_minus", 20.0}, {"w_min", 0.0}, {"w_max", w_max}, {"multiplicative", 0.0}, {"nearest", 0.0},
+           // The peers' pairing (NEST's stdp_synapse): the whole 1.5 ms delay is dendritic, so a
+           // post spike pairs one delay later.
+           {"dendritic_delay", 1.0}}};
     }
     net.connect("I" + p, "I", p, Connector::fixed_in_degree(c_inh, p != "I"), c(-g * j), c(delay), "inhibitory");
     const std::uint32_t size = p == "E" ? n_exc : n_inh;
