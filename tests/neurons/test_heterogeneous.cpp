@@ -9,6 +9,7 @@
 #include <spikeforge/neurons/lif_cond_exp.hpp>
 #include <spikeforge/neurons/lif_curr_exp.hpp>
 #include <spikeforge/neurons/lif_delta.hpp>
+#include <spikeforge/neurons/simd.hpp>
 
 namespace spikeforge {
 namespace {
@@ -51,9 +52,16 @@ void check_against_single_neurons(const std::map<std::string, std::vector<double
   EXPECT_GT(spikes, 0u) << Kernel::model_name << " must spike in the comparison";
 }
 
-std::vector<double> spread(double base, double step, std::size_t n = 5) {
+// Two whole packs and a scalar tail at any pack width, so both paths are compared.
+constexpr std::size_t kNeurons = 2 * neurons::simd::kLanes + 3;
+
+// Five distinct values base + step * j, repeated over the population with a small per-neuron offset
+// (every neuron's parameters differ, and stay in the range the model is meant for).
+std::vector<double> spread(double base, double step, std::size_t n = kNeurons) {
   std::vector<double> v;
-  for (std::size_t k = 0; k < n; ++k) v.push_back(base + step * static_cast<double>(k));
+  for (std::size_t k = 0; k < n; ++k) {
+    v.push_back(base + step * (static_cast<double>(k % 5) + 0.01 * static_cast<double>(k / 5)));
+  }
   return v;
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -12,6 +13,28 @@ namespace spikeforge {
 namespace {
 
 using test::uniform_parameters;
+
+// phi(x) = (1 - exp(-x)) / x against the long-double expm1 (64-bit mantissa, an independent
+// implementation), on the scalar path and on SIMD packs, inside the short series' range and beyond.
+TEST(LifCondExp, RelaxationFactorMatchesLongDoubleReference) {
+  using neurons::simd::Pack;
+  double worst_series = 0.0, worst_exp = 0.0;
+  for (int i = -6000; i <= 6000; ++i) {
+    const double x = i * 1e-4 + (i % 7) * 1.3e-6;  // [-0.6, 0.6], not only round numbers
+    const long double exact = x == 0.0 ? 1.0L : -std::expm1l(-static_cast<long double>(x)) / x;
+    const double scalar = neurons::relaxation_factor(x);
+    Pack px = neurons::simd::splat<Pack>(x);
+    px[0] = 0.01;  // a lane of another range must not change this lane's value
+    const double packed = neurons::relaxation_factor(px)[neurons::simd::kLanes - 1];
+    ASSERT_EQ(packed, scalar) << "relaxation_factor(" << x << ") on a pack lane must equal the scalar path";
+    const double rel = static_cast<double>(std::fabs((scalar - exact) / exact));
+    (std::fabs(x) < 0.25 ? worst_series : worst_exp) = std::max(std::fabs(x) < 0.25 ? worst_series : worst_exp, rel);
+  }
+  // Series: truncation < 1e-17 plus ~12 roundings of terms at most 1; exp branch: 2 ulp of exp
+  // amplified < 3.6 times by the cancellation in 1 - exp(-x), plus the division.
+  EXPECT_LT(worst_series, 4e-16) << "relative error of phi for |x| < 0.25 (series), tolerance 4e-16";
+  EXPECT_LT(worst_exp, 2e-15) << "relative error of phi for 0.25 <= |x| <= 0.6 (exp), tolerance 2e-15";
+}
 
 // COBA benchmark neuron (Vogels & Abbott 2005).
 std::map<std::string, double> coba_values() {

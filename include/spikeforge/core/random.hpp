@@ -3,10 +3,15 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <numbers>
+
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 namespace spikeforge {
 
@@ -20,6 +25,47 @@ inline std::array<std::uint32_t, 4> philox4x32(std::array<std::uint32_t, 4> ctr,
     const std::uint64_t p1 = std::uint64_t{kMul1} * ctr[2];
     ctr = {static_cast<std::uint32_t>(p1 >> 32) ^ ctr[1] ^ key[0], static_cast<std::uint32_t>(p1),
            static_cast<std::uint32_t>(p0 >> 32) ^ ctr[3] ^ key[1], static_cast<std::uint32_t>(p0)};
+    key[0] += kWeyl0;
+    key[1] += kWeyl1;
+  }
+  return ctr;
+}
+
+namespace detail {
+/// The 64-bit product of the low 32 bits of each lane of `a` with m (high halves of `a` ignored):
+/// one pmuludq, which GCC does not always find for the plain expression.
+template <class V> inline V mul_lo32(V a, std::uint32_t m) noexcept {
+#if defined(__AVX512F__)
+  // The zero-masked form: the plain _mm512_mul_epu32 trips GCC 12's -Wmaybe-uninitialized on
+  // its internal _mm512_undefined_epi32(); with an all-ones mask it is the same instruction.
+  if constexpr (sizeof(V) == 64) {
+    return std::bit_cast<V>(_mm512_maskz_mul_epu32(0xFF, std::bit_cast<__m512i>(a), _mm512_set1_epi64(m)));
+  }
+#endif
+#if defined(__AVX2__)
+  if constexpr (sizeof(V) == 32) return std::bit_cast<V>(_mm256_mul_epu32(std::bit_cast<__m256i>(a), _mm256_set1_epi64x(m)));
+#endif
+#if defined(__SSE2__)
+  if constexpr (sizeof(V) == 16) return std::bit_cast<V>(_mm_mul_epu32(std::bit_cast<__m128i>(a), _mm_set1_epi64x(m)));
+#endif
+  return (a & 0xFFFFFFFFu) * m;
+}
+}  // namespace detail
+
+/// philox4x32 on as many independent counters as V (a GCC vector of uint64_t) has lanes: lane j
+/// of ctr[i] holds word i of counter j in its low 32 bits; the key is shared. Returns word i of
+/// each result in the low 32 bits of lane j of out[i] (the high 32 bits are not defined: mask them
+/// off). Bit for bit what philox4x32 gives for each counter on its own (tests/core checks it).
+template <class V>
+inline std::array<V, 4> philox4x32_lanes(std::array<V, 4> ctr, std::array<std::uint32_t, 2> key) noexcept {
+  constexpr std::uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;
+  constexpr std::uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;
+  // Only the low half of each lane is ever read back (by the multiplies and in the result), so
+  // the products' high halves are left in place instead of being masked off every round.
+  for (int round = 0; round < 10; ++round) {
+    const V p0 = detail::mul_lo32(ctr[0], kMul0);
+    const V p1 = detail::mul_lo32(ctr[2], kMul1);
+    ctr = {(p1 >> 32) ^ ctr[1] ^ key[0], p1, (p0 >> 32) ^ ctr[3] ^ key[1], p0};
     key[0] += kWeyl0;
     key[1] += kWeyl1;
   }

@@ -8,10 +8,12 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
 #include <spikeforge/core/random.hpp>
+#include <spikeforge/neurons/simd.hpp>
 
 namespace spikeforge::engine {
 
@@ -29,16 +31,22 @@ struct SourceSpikes {
 /// k ~ Poisson(rate * dt) spikes stamped t_s (k > 1 is possible at high rates, e.g. the Brunel
 /// network's 20 kHz drive, and is delivered as k times the weight). The rate in force is the one at
 /// t_{s-1}: per-source `rates` before the first change, then the piecewise constant schedule.
-/// k comes from inverting the Poisson CDF at one 32-bit uniform, word (s mod 4) of the Philox
-/// block (key = seed, counter = s / 4, stream = first_stream_id + generator): a pure function of
-/// (seed, generator, step), and one Philox block serves four steps. (32-bit resolution shifts
-/// no probability by more than 2^-32.) Above a mean of 30 per step, RandomStream::poisson.
+/// Definition of k (mean lambda = rate dt <= 30): u = (w + 1/2) 2^-32 with w word (s mod 4) of the
+/// Philox4x32-10 block (key = seed, counter = s / 4, stream = first_stream_id + generator), and
+/// k = #{j < 10 lambda + 60 : u >= cdf_j}, cdf_0 = term_0 = exp(-lambda), term_j = term_{j-1} *
+/// (lambda / j), cdf_j = cdf_{j-1} + term_j, in double: the Poisson CDF inverted at u (the bound
+/// only stops a cdf stalling a rounding error below u near 1). A pure function of (seed, generator,
+/// step); 32-bit resolution shifts no probability by more than 2^-32. Above a mean of 30 per step,
+/// RandomStream::poisson on a counter range of its own.
+/// The draws run on SIMD lanes, one generator per lane (Philox on 64-bit lanes, the count as the
+/// number of thresholds u exceeds, no per-generator branch); generators left over at the end of a
+/// range take the scalar path, which computes the same numbers (tests/engine checks both against
+/// a plain reference of the definition, bit for bit).
 class PoissonGroup {
 public:
   PoissonGroup(std::vector<double> rates_hz, std::vector<double> change_times_ms, std::vector<double> change_rates_hz,
                double dt, std::uint64_t seed, std::uint64_t first_stream_id)
-      : rates_(std::move(rates_hz)), seed_(seed), first_stream_(first_stream_id), dt_(dt),
-        cache_(rates_.size()) {
+      : rates_(std::move(rates_hz)), seed_(seed), first_stream_(first_stream_id), dt_(dt) {
     for (std::size_t j = 0; j < change_times_ms.size(); ++j) {
       changes_.push_back({to_step(change_times_ms[j], dt), change_rates_hz[j]});
     }
@@ -54,9 +62,24 @@ public:
   /// must have been brought to `stamp` by prepare() first when several threads share the group.
   void emit(std::uint64_t stamp, SourceSpikes& out, std::size_t begin, std::size_t end) {
     prepare(stamp);
-    for (std::size_t k = begin; k < end; ++k) {
-      const std::uint32_t count = draw(stamp, k);
-      if (count > 0) { out.ids.push_back(static_cast<std::uint32_t>(k)); out.counts.push_back(count); }
+    constexpr std::size_t kChunk = 512;
+    std::array<std::uint32_t, kChunk> buffer;
+    for (std::size_t first = begin; first < end; first += kChunk) {
+      const std::size_t last = std::min(end, first + kChunk);
+      fill_counts(stamp, first, last, buffer.data());
+      // Branch-free compaction: every generator is written, the cursor moves on only past a spike
+      // (at the Brunel drive 86 % of the generators spike, a branch on it mispredicts often).
+      std::size_t m = out.ids.size();
+      out.ids.resize(m + (last - first));
+      out.counts.resize(m + (last - first));
+      for (std::size_t k = first; k < last; ++k) {
+        const std::uint32_t count = buffer[k - first];
+        out.ids[m] = static_cast<std::uint32_t>(k);
+        out.counts[m] = count;
+        m += count > 0 ? 1 : 0;
+      }
+      out.ids.resize(m);
+      out.counts.resize(m);
     }
   }
   /// The spike counts of generators [begin, end) stamped `stamp`, written densely: out[k] for
@@ -65,42 +88,100 @@ public:
   /// Reentrant for disjoint ranges once prepare(stamp) has run.
   void counts(std::uint64_t stamp, std::size_t begin, std::size_t end, std::uint32_t* out) {
     prepare(stamp);
-    for (std::size_t k = begin; k < end; ++k) out[k] = draw(stamp, k);
+    fill_counts(stamp, begin, end, out + begin);
   }
 
   /// Brings the rates in force to those of `stamp` (>= 1); idempotent for the same stamp.
   void prepare(std::uint64_t stamp) { set_lambdas(segment_for(static_cast<std::int64_t>(stamp) - 1)); }
 
 private:
+  using Pack = neurons::simd::Pack;
+  using Lanes = neurons::simd::UPack;  // one generator per 64-bit lane
+  using Counts = neurons::simd::Mask;
+  static constexpr std::size_t kLanes = neurons::simd::kLanes;
   static constexpr double kSplit = 30.0;
+  static constexpr std::uint32_t kMaxCountBound = static_cast<std::uint32_t>(10.0 * kSplit) + 60;
 
-  std::uint32_t draw(std::uint64_t stamp, std::size_t k) {
-    if (limit_[k] >= 1.0) return 0;  // rate 0
-    const std::uint64_t block = stamp >> 2;
-    Cache& c = cache_[k];
-    if (c.block != block) {
-      const std::uint64_t stream = first_stream_ + k;
-      c.words = philox4x32({static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
-                            static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)},
-                           {static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)});
-      c.block = block;
+  /// out[k - begin] = the count of generator k, for k in [begin, end).
+  void fill_counts(std::uint64_t stamp, std::size_t begin, std::size_t end, std::uint32_t* out) const noexcept {
+    std::size_t k = begin;
+    if (any_small_) {
+      for (; k + kLanes <= end; k += kLanes) draw_lanes(stamp, k, out + (k - begin));
     }
-    const double u = (static_cast<double>(c.words[stamp & 3u]) + 0.5) * 0x1.0p-32;
-    if (u < limit_[k]) return 0;  // no spike: the common case at low rates
-    std::uint32_t count = 0;
-    if (lambda_[k] <= kSplit) {
-      double term = limit_[k], cdf = limit_[k];
-      // The bound only guards against cdf stalling a rounding error below u near 1.
-      const std::uint32_t max_count = static_cast<std::uint32_t>(10.0 * lambda_[k]) + 60;
-      while (u >= cdf && count < max_count) {
-        ++count;
-        term *= lambda_[k] / count;
-        cdf += term;
+    const std::size_t lanes_end = k;
+    for (; k < end; ++k) out[k - begin] = draw(stamp, k);
+    // The lanes leave generators above the split at 0 (their cdf_0 lies above every u).
+    for (auto it = std::lower_bound(large_.begin(), large_.end(), begin); it != large_.end() && *it < lanes_end; ++it) {
+      out[*it - begin] = draw(stamp, *it);
+    }
+  }
+
+  std::array<std::uint32_t, 2> key() const noexcept {
+    return {static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)};
+  }
+
+  /// Generators k ... k + kLanes - 1 at once: the definition in the class comment, lane by lane.
+  void draw_lanes(std::uint64_t stamp, std::size_t k, std::uint32_t* out) const noexcept {
+    using neurons::simd::any;
+    using neurons::simd::load;
+    using neurons::simd::splat;
+    const std::uint64_t block = stamp >> 2;
+    Lanes stream;
+    for (std::size_t j = 0; j < kLanes; ++j) stream[j] = first_stream_ + k + j;
+    Lanes zero{};
+    const auto words = philox4x32_lanes<Lanes>({zero + (block & 0xFFFFFFFFu), zero + (block >> 32), stream, stream >> 32}, key());
+    // w + 2^52 as a double's bits, minus 2^52: the word converted exactly, without a 64-bit
+    // integer conversion (which AVX2 lacks).
+    const Lanes w = (words[stamp & 3u] & 0xFFFFFFFFu) | 0x4330000000000000u;
+    const Pack u = ((std::bit_cast<Pack>(w) - 0x1.0p52) + 0.5) * 0x1.0p-32;
+    const Pack lim = load<Pack>(lane_limit_.data() + k);
+    Counts count{};
+    auto exceeded = u >= lim;
+    if (uniform_) {
+      // Every lane shares lambda, so the thresholds cdf_j are one table.
+      for (std::size_t j = 1; j < cdf_.size() && any(exceeded); ++j) {
+        count -= exceeded;  // a true comparison lane is -1
+        exceeded = u >= splat<Pack>(cdf_[j]);
       }
+      count -= exceeded;  // only when the table ended first: the bound 10 lambda + 60 caps it
     } else {
-      // A counter range of its own (top bit set), apart from the blocks used above.
+      const Pack lambda = load<Pack>(lambda_.data() + k);
+      Pack term = lim, cdf = lim;
+      for (std::uint32_t j = 1; j <= kMaxCountBound && any(exceeded); ++j) {
+        count -= exceeded;
+        term = term * (lambda / static_cast<double>(j));
+        cdf = cdf + term;
+        exceeded = u >= cdf;
+      }
+      Counts cap;
+      std::memcpy(&cap, max_count_.data() + k, sizeof cap);
+      count = count < cap ? count : cap;
+    }
+    using Out = std::uint32_t __attribute__((vector_size(kLanes * sizeof(std::uint32_t))));
+    const Out narrow = __builtin_convertvector(count, Out);
+    std::memcpy(out, &narrow, sizeof narrow);
+  }
+
+  /// One generator: the definition in the class comment, as plain scalar code.
+  std::uint32_t draw(std::uint64_t stamp, std::size_t k) const noexcept {
+    if (limit_[k] >= 1.0) return 0;  // rate 0
+    if (lambda_[k] > kSplit) {
+      // A counter range of its own (top bit set), apart from the blocks used below.
       RandomStream stream(seed_, first_stream_ + k, (std::uint64_t{1} << 63) | (stamp << 20));
-      count = stream.poisson(lambda_[k]);
+      return stream.poisson(lambda_[k]);
+    }
+    const std::uint64_t block = stamp >> 2, id = first_stream_ + k;
+    const auto words = philox4x32({static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
+                                   static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(id >> 32)},
+                                  key());
+    const double u = (static_cast<double>(words[stamp & 3u]) + 0.5) * 0x1.0p-32;
+    double term = limit_[k], cdf = limit_[k];
+    const std::uint32_t max_count = static_cast<std::uint32_t>(10.0 * lambda_[k]) + 60;
+    std::uint32_t count = 0;
+    while (u >= cdf && count < max_count) {
+      ++count;
+      term *= lambda_[k] / count;
+      cdf += term;
     }
     return count;
   }
@@ -116,25 +197,52 @@ private:
     const std::size_t n = size();
     lambda_.resize(n);
     limit_.resize(n);
+    lane_limit_.resize(n);
+    max_count_.resize(n);
+    large_.clear();
+    any_small_ = false;
+    uniform_ = true;
     for (std::size_t k = 0; k < n; ++k) {
       const double rate = segment < 0 ? rates_[k] : changes_[static_cast<std::size_t>(segment)].rate;
       lambda_[k] = std::max(rate, 0.0) * dt_ * 1e-3;
       limit_[k] = std::exp(-lambda_[k]);
+      uniform_ = uniform_ && lambda_[k] == lambda_[0];
+      if (lambda_[k] > kSplit) {
+        large_.push_back(k);
+        lane_limit_[k] = 2.0;  // above every u: the lanes count 0, the scalar path fills it in
+        max_count_[k] = 0;
+      } else {
+        any_small_ = true;
+        lane_limit_[k] = limit_[k];
+        max_count_[k] = static_cast<std::uint32_t>(10.0 * lambda_[k]) + 60;
+      }
+    }
+    cdf_.clear();
+    if (uniform_ && n > 0 && lambda_[0] <= kSplit) {
+      // cdf_0 ... cdf_{max_count - 1}, by the recurrence of the definition.
+      const double lambda = lambda_[0];
+      double term = limit_[0], cdf = limit_[0];
+      cdf_.push_back(cdf);
+      for (std::int64_t j = 1; j < max_count_[0]; ++j) {
+        term *= lambda / static_cast<double>(j);
+        cdf += term;
+        cdf_.push_back(cdf);
+      }
     }
   }
 
   struct Change { std::int64_t step; double rate; };
-  struct Cache {
-    std::uint64_t block = ~std::uint64_t{0};
-    std::array<std::uint32_t, 4> words{};
-  };
   std::vector<double> rates_;
   std::vector<Change> changes_;
   std::vector<double> lambda_, limit_;
+  std::vector<double> lane_limit_;       // limit_, or 2 where the lanes leave a generator to draw()
+  std::vector<std::int64_t> max_count_;  // 10 lambda + 60, truncated (the definition's bound)
+  std::vector<std::size_t> large_;       // generators with lambda > kSplit, increasing
+  std::vector<double> cdf_;              // the thresholds cdf_j when every lambda is the same
+  bool uniform_ = true, any_small_ = false;
   std::int64_t current_segment_ = -2;
   std::uint64_t seed_, first_stream_;
   double dt_;
-  std::vector<Cache> cache_;
 };
 
 /// Given spike times, each rounded to the nearest step stamp (several in one step add up).

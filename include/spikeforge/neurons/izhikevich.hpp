@@ -79,23 +79,24 @@ private:
   std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
+    if (begin >= end) return 0;
     const double half = 0.5 * dt_, dt = dt_;
     double* __restrict v = v_.data();
     double* __restrict u = u_.data();
-    const double *pa = a_.data(), *pb = b_.data(), *pc = c_.data(), *pd = d_.data(), *ppeak = v_peak_.data(),
-                 *i_off = i_offset_.data();
+    const Coef<Uniform> pa(a_.data()), pb(b_.data()), pc(c_.data()), pd(d_.data()), ppeak(v_peak_.data()),
+        i_off(i_offset_.data());
     return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
-      T current = coef<T, Uniform>(i_off, k);
+      T current = coef<T>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
       T vk = load<T>(v + k);
-      const T uk = load<T>(u + k), peak = coef<T, Uniform>(ppeak, k);
+      const T uk = load<T>(u + k), peak = coef<T>(ppeak, k);
       vk = vk + half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
       vk = vk + half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
-      const T u_new = uk + dt * coef<T, Uniform>(pa, k) * (coef<T, Uniform>(pb, k) * select(vk < peak, vk, peak) - uk);
+      const T u_new = uk + dt * coef<T>(pa, k) * (coef<T>(pb, k) * select(vk < peak, vk, peak) - uk);
       vk = vk + load<T>(in_exc + k) + load<T>(in_inh + k);
       const auto spike = vk >= peak;
-      store(v + k, select(spike, coef<T, Uniform>(pc, k), vk));
-      store(u + k, select(spike, u_new + coef<T, Uniform>(pd, k), u_new));
+      store(v + k, select(spike, coef<T>(pc, k), vk));
+      store(u + k, select(spike, u_new + coef<T>(pd, k), u_new));
       return spike;
     });
   }

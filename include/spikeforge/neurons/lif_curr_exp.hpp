@@ -126,36 +126,36 @@ private:
   std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
+    if (begin >= end) return 0;
     double* __restrict v = v_.data();
     double* __restrict ie = i_exc_.data();
     double* __restrict ii = i_inh_.data();
     double* __restrict r = refrac_.data();
     double* __restrict theta = Adaptive ? theta_.data() : nullptr;
-    const double *v_rest = v_rest_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
-                 *i_off = i_offset_.data(), *p22 = p22_.data(), *p20 = p20_.data(), *p11e = p11e_.data(),
-                 *p11i = p11i_.data(), *p21e = p21e_.data(), *p21i = p21i_.data(), *ref = ref_steps_.data(),
-                 *p_theta = p_theta_.data(), *theta_plus = theta_plus_.data();
+    const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), i_off(i_offset_.data()),
+        p22(p22_.data()), p20(p20_.data()), p11e(p11e_.data()), p11i(p11i_.data()), p21e(p21e_.data()),
+        p21i(p21i_.data()), ref(ref_steps_.data()), p_theta(p_theta_.data()), theta_plus(theta_plus_.data());
     return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
-      T current = coef<T, Uniform>(i_off, k);
+      T current = coef<T>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
       const T v_old = load<T>(v + k), r_old = load<T>(r + k), ie_old = load<T>(ie + k), ii_old = load<T>(ii + k);
-      const T rest = coef<T, Uniform>(v_rest, k);
-      const T v_free = rest + (v_old - rest) * coef<T, Uniform>(p22, k) + ie_old * coef<T, Uniform>(p21e, k) +
-                       ii_old * coef<T, Uniform>(p21i, k) + current * coef<T, Uniform>(p20, k);
+      const T rest = coef<T>(v_rest, k);
+      const T v_free = rest + (v_old - rest) * coef<T>(p22, k) + ie_old * coef<T>(p21e, k) +
+                       ii_old * coef<T>(p21i, k) + current * coef<T>(p20, k);
       const T v_new = select(r_old > 0.0, v_old, v_free);
-      store(ie + k, ie_old * coef<T, Uniform>(p11e, k) + load<T>(in_exc + k));
-      store(ii + k, ii_old * coef<T, Uniform>(p11i, k) + load<T>(in_inh + k));
-      T threshold = coef<T, Uniform>(v_th, k);
+      store(ie + k, ie_old * coef<T>(p11e, k) + load<T>(in_exc + k));
+      store(ii + k, ii_old * coef<T>(p11i, k) + load<T>(in_inh + k));
+      T threshold = coef<T>(v_th, k);
       T theta_k = splat<T>(0.0);
       if constexpr (Adaptive) {
-        theta_k = load<T>(theta + k) * coef<T, Uniform>(p_theta, k);
+        theta_k = load<T>(theta + k) * coef<T>(p_theta, k);
         threshold = threshold + theta_k;
       }
       const auto spike = v_new >= threshold;
       const T r_dec = r_old - 1.0;
-      store(v + k, select(spike, coef<T, Uniform>(v_reset, k), v_new));
-      store(r + k, select(spike, coef<T, Uniform>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
-      if constexpr (Adaptive) store(theta + k, select(spike, theta_k + coef<T, Uniform>(theta_plus, k), theta_k));
+      store(v + k, select(spike, coef<T>(v_reset, k), v_new));
+      store(r + k, select(spike, coef<T>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      if constexpr (Adaptive) store(theta + k, select(spike, theta_k + coef<T>(theta_plus, k), theta_k));
       return spike;
     });
   }

@@ -77,21 +77,22 @@ private:
   std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
+    if (begin >= end) return 0;
     double* __restrict v = v_.data();
     double* __restrict r = refrac_.data();
-    const double *v_rest = v_rest_.data(), *v_reset = v_reset_.data(), *v_th = v_thresh_.data(),
-                 *i_off = i_offset_.data(), *p22 = p22_.data(), *p20 = p20_.data(), *ref = ref_steps_.data();
+    const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), i_off(i_offset_.data()),
+        p22(p22_.data()), p20(p20_.data()), ref(ref_steps_.data());
     return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
-      T current = coef<T, Uniform>(i_off, k);
+      T current = coef<T>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
-      const T v_old = load<T>(v + k), r_old = load<T>(r + k), rest = coef<T, Uniform>(v_rest, k);
-      const T v_free = rest + (v_old - rest) * coef<T, Uniform>(p22, k) + current * coef<T, Uniform>(p20, k) + load<T>(in_exc + k) +
+      const T v_old = load<T>(v + k), r_old = load<T>(r + k), rest = coef<T>(v_rest, k);
+      const T v_free = rest + (v_old - rest) * coef<T>(p22, k) + current * coef<T>(p20, k) + load<T>(in_exc + k) +
                        load<T>(in_inh + k);
       const T v_new = select(r_old > 0.0, v_old, v_free);
-      const auto spike = v_new >= coef<T, Uniform>(v_th, k);
+      const auto spike = v_new >= coef<T>(v_th, k);
       const T r_dec = r_old - 1.0;
-      store(v + k, select(spike, coef<T, Uniform>(v_reset, k), v_new));
-      store(r + k, select(spike, coef<T, Uniform>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      store(v + k, select(spike, coef<T>(v_reset, k), v_new));
+      store(r + k, select(spike, coef<T>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
       return spike;
     });
   }

@@ -9,11 +9,22 @@
 #include <cstring>
 #include <type_traits>
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 namespace spikeforge::neurons::simd {
 
-/// Two doubles: one SSE2 register, available on every x86-64 (and NEON on AArch64). The
+/// Doubles per pack: the widest vector the target ISA has (SPIKEFORGE_ARCH in CMake picks it):
+/// 8 with AVX-512, 4 with AVX/AVX2, else 2 (SSE2 on every x86-64, NEON on AArch64). The
 /// auto-vectoriser cannot be relied on here: it gives up on loops with several selects.
+#if defined(__AVX512F__)
+inline constexpr std::size_t kLanes = 8;
+#elif defined(__AVX__)
+inline constexpr std::size_t kLanes = 4;
+#else
 inline constexpr std::size_t kLanes = 2;
+#endif
 using Pack = double __attribute__((vector_size(kLanes * sizeof(double))));
 using Mask = std::int64_t __attribute__((vector_size(kLanes * sizeof(double))));
 using UPack = std::uint64_t __attribute__((vector_size(kLanes * sizeof(double))));
@@ -39,30 +50,60 @@ template <class T> inline T load(const double* p) noexcept {
 inline void store(double* p, double x) noexcept { *p = x; }
 inline void store(double* p, Pack x) noexcept { std::memcpy(p, &x, sizeof x); }
 template <class T> inline T splat(double x) noexcept {
-  if constexpr (std::is_same_v<T, double>) return x;
-  else return T{} + x;
+  if constexpr (std::is_same_v<T, double>) {
+    return x;
+  } else {
+    // One broadcast instruction (a lane-by-lane fill compiles to a chain of masked moves, and
+    // T{} + x would add and turn -0.0 into +0.0; x - 0.0 is x exactly and folds away).
+#if defined(__AVX512F__)
+    return std::bit_cast<T>(_mm512_set1_pd(x));
+#elif defined(__AVX__)
+    return std::bit_cast<T>(_mm256_set1_pd(x));
+#elif defined(__SSE2__)
+    return std::bit_cast<T>(_mm_set1_pd(x));
+#else
+    return x - T{};
+#endif
+  }
 }
 
 /// A kernel coefficient for neurons k...: the single shared value when the population is
-/// uniform, else the per-neuron values.
-template <class T, bool Uniform> inline T coef(const double* p, std::size_t k) noexcept {
-  if constexpr (Uniform) return splat<T>(p[0]);
-  else return load<T>(p + k);
-}
+/// uniform (read once, before the loop, so it stays in a register: the state arrays the loop
+/// stores to could otherwise alias it), else the per-neuron values. An unused coefficient's array
+/// may be empty (null).
+template <bool Uniform> struct Coef {
+  const double* values;
+  double shared;
+  explicit Coef(const double* p) noexcept : values(p), shared(Uniform && p != nullptr ? p[0] : 0.0) {}
+  template <class T> T at(std::size_t k) const noexcept {
+    if constexpr (Uniform) return splat<T>(shared);
+    else return load<T>(values + k);
+  }
+};
+template <class T, bool Uniform> inline T coef(const Coef<Uniform>& c, std::size_t k) noexcept { return c.template at<T>(k); }
 
 /// Lane-wise c ? a : b.
 inline double select(bool c, double a, double b) noexcept { return c ? a : b; }
 inline Pack select(Mask c, Pack a, Pack b) noexcept { return c ? a : b; }
 
+/// The lanes of a comparison result as bits (lane j -> bit j): one movemask instruction.
+inline unsigned bits(bool c) noexcept { return c ? 1u : 0u; }
+inline unsigned bits(Mask c) noexcept {
+#if defined(__AVX512F__)
+  return _mm512_test_epi64_mask(std::bit_cast<__m512i>(c), std::bit_cast<__m512i>(c));
+#elif defined(__AVX__)
+  return static_cast<unsigned>(_mm256_movemask_pd(std::bit_cast<__m256d>(c)));
+#elif defined(__SSE2__)
+  return static_cast<unsigned>(_mm_movemask_pd(std::bit_cast<__m128d>(c)));
+#else
+  unsigned r = 0;
+  for (std::size_t j = 0; j < kLanes; ++j) r |= (c[j] != 0 ? 1u : 0u) << j;
+  return r;
+#endif
+}
 /// True when any lane of a comparison result is set.
 inline bool any(bool c) noexcept { return c; }
-inline bool any(Mask c) noexcept {
-  std::int64_t r = 0;
-  for (std::size_t j = 0; j < kLanes; ++j) r |= c[j];
-  return r != 0;
-}
-inline bool lane(bool c, std::size_t) noexcept { return c; }
-inline bool lane(Mask c, std::size_t j) noexcept { return c[j] != 0; }
+inline bool any(Mask c) noexcept { return bits(c) != 0; }
 
 /// exp(x) to within 2 ulp for x in [-708, 708] (clamped outside): Cody-Waite reduction
 /// x = n ln2 + r, |r| <= ln2/2, a degree-13 Taylor polynomial (truncation < 1e-17), and 2^n
@@ -106,11 +147,8 @@ template <class F>
 inline std::size_t update_range(std::size_t begin, std::size_t end, std::uint32_t* spiked, F&& update) {
   std::size_t count = 0, k = begin;
   for (; k + kLanes <= end; k += kLanes) {
-    const Mask s = update.template operator()<Pack>(k);
-    if (any(s)) {
-      for (std::size_t j = 0; j < kLanes; ++j) {
-        if (lane(s, j)) spiked[count++] = static_cast<std::uint32_t>(k + j);
-      }
+    for (unsigned b = bits(update.template operator()<Pack>(k)); b != 0; b &= b - 1) {
+      spiked[count++] = static_cast<std::uint32_t>(k + static_cast<std::size_t>(std::countr_zero(b)));
     }
   }
   for (; k < end; ++k) {
