@@ -183,6 +183,10 @@ public:
 
   void deliver(std::uint32_t pre, double scale, InputRing& ring, std::size_t receptor,
                std::uint64_t stamp) const override {
+    if (dendritic_steps_ > 0 && learning_) {
+      deliver_updated(pre, scale, ring, receptor, stamp, parts_[0], 0, store_.post_size());
+      return;
+    }
     store_.deliver(pre, scale, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
   }
 
@@ -219,6 +223,11 @@ public:
 
   void deliver(std::uint32_t pre, double scale, InputRing& ring, std::size_t receptor, std::uint64_t stamp,
                const PostRange& range) const override {
+    if (dendritic_steps_ > 0 && learning_) {
+      deliver_updated(pre, scale, ring, receptor, stamp, parts_[range.part < parts_.size() ? range.part : 0],
+                      range.begin, range.end);
+      return;
+    }
     store_.deliver(
         pre, scale, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); }, range.begin,
         range.end);
@@ -281,6 +290,27 @@ private:
     std::vector<DelayedPost> ring;    // slot stamp % dendritic_steps_
     std::vector<std::uint32_t> now;   // this step's post spikes in range
   };
+
+  /// NEST's stdp_synapse updates the weight at a pre spike and then transmits it: with the dendritic
+  /// convention the spike carries the weight after its own on_pre update, computed here exactly as
+  /// learn() of this step will (traces decayed by one step, same rounding) and stored by learn().
+  void deliver_updated(std::uint32_t pre, double scale, InputRing& ring, std::size_t receptor, std::uint64_t stamp,
+                       const Part& part, std::uint32_t lo, std::uint32_t hi) const {
+    const auto x = part.pre_tr.decayed(pre);
+    const std::uint32_t* __restrict target = store_.targets();
+    const W* __restrict w = store_.weight_data();
+    store_.for_each_run(pre, lo, hi, [&](std::uint32_t begin, std::uint32_t end, std::uint32_t delay) {
+      double* __restrict slot = ring.slot(stamp + delay - 1, receptor);
+      for (std::uint32_t k = begin; k < end; ++k) {
+        W wk = w[k];
+        if constexpr (!has_eligibility<Rule>) {
+          const auto y = post_tr_.decayed(target[k]);
+          wk = bounds_.apply(wk, rule_.on_pre(static_cast<double>(wk), x.data(), y.data()));
+        }
+        slot[target[k]] += static_cast<double>(wk) * scale;
+      }
+    });
+  }
 
   void learn_part(std::uint64_t stamp, const StepSpikes& pre, const StepSpikes& post, double modulator, std::size_t p,
                   std::uint32_t lo, std::uint32_t hi) {

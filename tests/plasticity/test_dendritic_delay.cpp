@@ -5,6 +5,9 @@
 #include <random>
 #include <vector>
 
+#include <spikeforge/engine/input_ring.hpp>
+#include <spikeforge/engine/plastic_store.hpp>
+
 #include "plastic_fixtures.hpp"
 
 namespace spikeforge {
@@ -96,6 +99,37 @@ TEST(DendriticDelay, AllToAllMatchesDirectPairSumOverShiftedPostTimes) {
   }
   EXPECT_GT(total, 10 * kAPlus) << "sum of |expected dw| over trials: the trains must pair for the test to mean anything";
   std::printf("dendritic pair sum: %d trials, max |dw - pair sum| = %.3g (sum |dw| = %.3g)\n", kTrials, worst, total);
+}
+
+// As NEST's stdp_synapse, a pre spike under the dendritic convention carries the weight after its own
+// depression; with emission-time pairing it carries the weight before (as the core does).
+TEST(DendriticDelay, PreSpikeTransmitsItsUpdatedWeight) {
+  constexpr std::uint32_t kD = 3;  // delay in steps
+  constexpr double w0 = 0.5;
+  const std::vector<std::uint32_t> pre{0}, post{0}, delay{kD};
+  const std::vector<double> weight{w0};
+  for (double dendritic : {0.0, 1.0}) {
+    auto proj = engine::make_plastic_projection(rule(dendritic), kDt, 1, 1, pre, post, weight, delay, true);
+    engine::InputRing ring(1, kD + 1);
+    const std::uint32_t id = 0;
+    engine::StepSpikes none, one;
+    one.ids = &id;
+    one.n = 1;
+    // Post spike stamped 1, pre spike stamped 10: under the dendritic convention the post spike
+    // enters learning at stamp 1 + D, so the pre spike reads a post trace decayed over 10 - 4 steps.
+    double transmitted = 0.0;
+    for (std::uint64_t stamp = 1; stamp <= 10; ++stamp) {
+      if (stamp == 10) proj->deliver(0, 1.0, ring, 0, stamp);
+      proj->learn(stamp, stamp == 10 ? one : none, stamp == 1 ? one : none, 0.0);
+    }
+    transmitted = ring.slot(10 + kD - 1, 0)[0];
+    const double lag_steps = dendritic != 0.0 ? 10.0 - (1.0 + kD) : 9.0;
+    const double depressed = w0 - kAMinus * std::exp(-lag_steps * kDt / kTauMinus);
+    EXPECT_NEAR(proj->weights()[0], depressed, 1e-12)
+        << "dendritic_delay = " << dendritic << ": weight after the pre spike, tolerance 1e-12";
+    EXPECT_NEAR(transmitted, dendritic != 0.0 ? depressed : w0, 1e-12)
+        << "dendritic_delay = " << dendritic << ": weight the pre spike transmits, tolerance 1e-12";
+  }
 }
 
 }  // namespace

@@ -39,6 +39,12 @@ public:
       }
     }
   }
+  /// The traces of neuron i as decay() would leave them, without changing them (same rounding).
+  std::array<T, K> decayed(std::size_t i) const noexcept {
+    std::array<T, K> r;
+    for (std::size_t k = 0; k < K; ++k) r[k] = value_[i * K + k] * decay_[k];
+    return r;
+  }
   /// Neuron i spiked `count` times in this step.
   void spike(std::size_t i, std::uint32_t count = 1) noexcept {
     T* v = value_.data() + i * K;
