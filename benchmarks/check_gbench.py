@@ -97,6 +97,12 @@ def check(results: list[dict]) -> list[tuple[str, str]]:
         if r.get("time_unit") != "ms" or abs(r["real_time"] - per_iter_ms) > 1e-6 * per_iter_ms + 1e-9:
             fail(f"real_time {r['real_time']} {r.get('time_unit')} per iteration, expected "
                  f"s_per_s * sim_ms / iterations = {per_iter_ms:.6g} ms")
+    # Same spikes for any thread count (BENCHMARKS.md, determinism): the same network run with 1
+    # and 2 threads must count exactly the same spikes, so the same mean rate to the last bit.
+    one, two = seen.get("cuba/threads:1"), seen.get("cuba/threads:2")
+    if one and two and "rate_hz" in one and "rate_hz" in two and one["rate_hz"] != two["rate_hz"]:
+        errors.append(("cuba/threads:2", f"rate_hz {two['rate_hz']!r}, expected exactly the 1-thread "
+                                         f"rate {one['rate_hz']!r} (identical spikes for any thread count)"))
     return errors
 
 
