@@ -353,6 +353,7 @@ void Engine::setup_partitions() {
   }
   for (auto& proj : projs_) {
     if (proj.plastic) proj.plastic->set_partitions(pops_[proj.post].bounds);
+    else if (!proj.fused) proj.store.set_partitions(pops_[proj.post].bounds);
   }
   modulators_.assign(w, 0.0);
   threads_ = std::make_unique<Threads>(parts_);
@@ -479,7 +480,7 @@ void Engine::deliver(std::size_t part, const Projection& proj, std::uint32_t pre
     proj.plastic->deliver(pre, scale, ring, receptor, stamp, PostRange{lo, hi, part});
     return;
   }
-  proj.store.deliver(pre, scale, lo, hi, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
+  proj.store.deliver_part(pre, scale, part, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
 }
 
 void Engine::record_spikes(bool is_source, std::size_t index, double time, const std::uint32_t* ids,

@@ -131,8 +131,30 @@ void SynapseStore::set_weights(std::span<const double> weights) {
   }
 }
 
+void SynapseStore::set_partitions(std::span<const std::uint32_t> bounds) {
+  if (bounds.size() < 2 || bounds.front() != 0 || bounds.back() != n_post_ || !std::is_sorted(bounds.begin(), bounds.end())) {
+    throw Error("synapse store: partition bounds must increase from 0 to the post size " + std::to_string(n_post_));
+  }
+  parts_ = bounds.size() - 1;
+  part_split_.clear();
+  if (parts_ == 1) {
+    part_split_.shrink_to_fit();
+    return;
+  }
+  const std::size_t units = segmented() ? seg_end_.size() : n_pre_;
+  part_split_.resize(units * (parts_ - 1));
+  for (std::size_t u = 0; u < units; ++u) {
+    const std::uint32_t begin = segmented() ? (u == 0 ? 0 : seg_end_[u - 1]) : row_begin_[u];
+    const std::uint32_t end = segmented() ? seg_end_[u] : row_begin_[u + 1];
+    for (std::size_t p = 1; p < parts_; ++p) {
+      part_split_[u * (parts_ - 1) + p - 1] = target_range(begin, end, bounds[p], n_post_).first;
+    }
+  }
+}
+
 std::size_t SynapseStore::bytes() const noexcept {
   return row_begin_.size() * sizeof(std::uint32_t) + seg_end_.size() * sizeof(std::uint32_t) +
+         part_split_.size() * sizeof(std::uint32_t) +
          seg_delay_.size() * sizeof(std::uint16_t) + target_.size() * sizeof(std::uint32_t) +
          weight_.size() * sizeof(float) + sizeof(*this);
 }

@@ -3,6 +3,7 @@
 // delivered Poisson drives, and a plastic network; and several threads really did the work.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -229,20 +230,33 @@ TEST(SynapseStore, DeliveryRestrictedToTargetRangesAddsWhatFullDeliveryAdds) {
       weight.push_back(static_cast<double>((x >> 40) % 1000) * 1e-3 - 0.3);
     }
   }
-  const SynapseStore store(40, 100, pre, post, weight, delay);
-  InputRing full(100, 4), parts(100, 4);
-  const std::vector<std::uint32_t> bounds{0, 16, 48, 96, 100};
-  for (std::uint32_t i = 0; i < 40; ++i) {
-    store.deliver(i, 1.5, [&](std::uint32_t d) { return full.slot(d, 0); });
-    for (std::size_t p = 0; p + 1 < bounds.size(); ++p) {
-      store.deliver(i, 1.5, bounds[p], bounds[p + 1], [&](std::uint32_t d) { return parts.slot(d, 0); });
+  for (bool one_delay : {false, true}) {
+    if (one_delay) std::fill(delay.begin(), delay.end(), 2u);
+    SynapseStore store(40, 100, pre, post, weight, delay);
+    const std::size_t bytes_before = store.bytes();
+    const std::vector<std::uint32_t> bounds{0, 16, 48, 96, 100};
+    store.set_partitions(bounds);
+    const std::size_t units = one_delay ? 40 : store.size();  // at most one segment per synapse
+    EXPECT_GT(store.bytes(), bytes_before) << "partition splits must be counted in bytes()";
+    EXPECT_LE(store.bytes() - bytes_before, units * 3 * sizeof(std::uint32_t))
+        << "partition splits: at most 3 interior bounds x 4 bytes per row or segment";
+    InputRing full(100, 4), ranges(100, 4), parts(100, 4);
+    for (std::uint32_t i = 0; i < 40; ++i) {
+      store.deliver(i, 1.5, [&](std::uint32_t d) { return full.slot(d, 0); });
+      for (std::size_t p = 0; p + 1 < bounds.size(); ++p) {
+        store.deliver(i, 1.5, bounds[p], bounds[p + 1], [&](std::uint32_t d) { return ranges.slot(d, 0); });
+        store.deliver_part(i, 1.5, p, [&](std::uint32_t d) { return parts.slot(d, 0); });
+      }
     }
-  }
-  for (std::uint32_t d = 1; d <= 3; ++d) {
-    for (std::size_t n = 0; n < 100; ++n) {
-      ASSERT_EQ(full.slot(d, 0)[n], parts.slot(d, 0)[n])
-          << "input of neuron " << n << " at delay " << d << " delivered by ranges, expected " << full.slot(d, 0)[n]
-          << " bitwise";
+    for (std::uint32_t d = 1; d <= 3; ++d) {
+      for (std::size_t n = 0; n < 100; ++n) {
+        ASSERT_EQ(full.slot(d, 0)[n], ranges.slot(d, 0)[n])
+            << "input of neuron " << n << " at delay " << d << " delivered by target ranges, expected "
+            << full.slot(d, 0)[n] << " bitwise";
+        ASSERT_EQ(full.slot(d, 0)[n], parts.slot(d, 0)[n])
+            << "input of neuron " << n << " at delay " << d << " delivered by partitions, expected "
+            << full.slot(d, 0)[n] << " bitwise";
+      }
     }
   }
 }

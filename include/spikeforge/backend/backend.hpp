@@ -24,9 +24,9 @@ using engine::WeightRecord;
 struct SimulatorOptions {
   std::string backend = "cpu";  ///< see backend_names()
   std::uint64_t seed = 1;       ///< seed of run-time randomness (Poisson sources)
-  /// cpu: worker threads, 0 to kMaxThreads; 0 = every core (std::thread::hardware_concurrency()).
-  /// Results are bitwise identical for any value.
-  int threads = 1;
+  /// cpu: worker threads, 0 to kMaxThreads; 0 (the default) = every core
+  /// (std::thread::hardware_concurrency()). Results are bitwise identical for any value.
+  int threads = 0;
   static constexpr int kMaxThreads = 1024;
   /// cpu: plastic projections keep weights, traces and eligibilities in double precision
   /// (reference runs and tests; float otherwise).

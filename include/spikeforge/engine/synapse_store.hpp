@@ -70,6 +70,29 @@ public:
     }
   }
 
+  /// Splits the targets into partitions [bounds[p], bounds[p+1]) (increasing, 0 to post size) and
+  /// stores, for each row (or delay segment), where each interior bound falls: 4 bytes per row and
+  /// interior bound, counted in bytes(). deliver_part() then needs no search.
+  void set_partitions(std::span<const std::uint32_t> bounds);
+  std::size_t partitions() const noexcept { return parts_; }
+  /// deliver() restricted to the targets of partition `part` of set_partitions(); the same additions
+  /// in the same order as the range overload with that partition's bounds.
+  template <class SlotFor>
+  void deliver_part(std::uint32_t pre, double scale, std::size_t part, SlotFor&& slot_for_delay) const {
+    if (parts_ == 1) {
+      deliver(pre, scale, slot_for_delay);
+      return;
+    }
+    if (segmented()) {
+      for (std::uint32_t s = row_begin_[pre]; s < row_begin_[pre + 1]; ++s) {
+        const auto [b, e] = part_range(s, s == 0 ? 0 : seg_end_[s - 1], seg_end_[s], part);
+        if (b < e) add_range(b, e, scale, slot_for_delay(seg_delay_[s]));
+      }
+    } else {
+      const auto [b, e] = part_range(pre, row_begin_[pre], row_begin_[pre + 1], part);
+      if (b < e) add_range(b, e, scale, slot_for_delay(uniform_delay_));
+    }
+  }
   /// The synapses in storage order: pre, post, weight, delay in steps.
   void list(std::vector<std::uint32_t>& pre, std::vector<std::uint32_t>& post, std::vector<double>& weight,
             std::vector<std::uint32_t>& delay_steps) const;
@@ -84,6 +107,12 @@ public:
 
 private:
   bool segmented() const noexcept { return !seg_end_.empty(); }
+  /// Synapses [begin, end) of row or segment `unit` that belong to partition `part`.
+  std::pair<std::uint32_t, std::uint32_t> part_range(std::uint32_t unit, std::uint32_t begin, std::uint32_t end,
+                                                     std::size_t part) const noexcept {
+    const std::uint32_t* split = part_split_.data() + static_cast<std::size_t>(unit) * (parts_ - 1);
+    return {part == 0 ? begin : split[part - 1], part + 1 == parts_ ? end : split[part]};
+  }
   /// Positions [b, e) within the target-sorted range [begin, end) whose targets lie in [lo, hi).
   std::pair<std::uint32_t, std::uint32_t> target_range(std::uint32_t begin, std::uint32_t end, std::uint32_t lo,
                                                        std::uint32_t hi) const noexcept {
@@ -111,6 +140,8 @@ private:
   std::vector<std::uint32_t> target_;
   std::vector<float> weight_;              // empty: every synapse has shared_weight_
   float shared_weight_ = 0.0f;
+  std::size_t parts_ = 1;
+  std::vector<std::uint32_t> part_split_;  // per row (or segment): the P - 1 interior partition starts
 };
 
 }  // namespace spikeforge::engine
