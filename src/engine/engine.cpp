@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <mutex>
 #include <numeric>
@@ -86,6 +87,14 @@ struct Engine::FusedDrive {
 };
 
 namespace {
+/// CPU time of the calling thread: unlike wall time it does not count the time the thread was
+/// preempted, so the statistics stay meaningful on a loaded machine.
+double thread_cpu_seconds() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 /// One arena per concurrency for the whole process. oneTBB 2021 hands its worker threads to a
 /// newly created arena only lazily after an earlier arena was destroyed (a second engine built
 /// after the first ran single-handed in our tests), so engines share long-lived arenas instead.
@@ -105,11 +114,12 @@ tbb::task_arena& shared_arena(std::size_t parts) {
 }  // namespace
 
 struct Engine::Threads {
-  explicit Threads(std::size_t parts) : arena(shared_arena(parts)), last(parts) {}
+  explicit Threads(std::size_t parts) : arena(shared_arena(parts)), last(parts), seconds(parts, 0.0) {}
   tbb::task_arena& arena;
   std::mutex mutex;
   std::vector<std::thread::id> last;  // per partition: the thread that ran it last
   std::vector<std::thread::id> seen;
+  std::vector<double> seconds;        // per partition: time inside the current phase
 };
 
 namespace {
@@ -403,6 +413,7 @@ template <class F>
 void Engine::parallel(F&& body) {
   Threads& t = *threads_;
   auto run_part = [&](std::size_t part) {
+    const double start = parts_ > 1 ? thread_cpu_seconds() : 0.0;
     const std::thread::id self = std::this_thread::get_id();
     if (t.last[part] != self) {
       t.last[part] = self;
@@ -410,8 +421,9 @@ void Engine::parallel(F&& body) {
       if (std::find(t.seen.begin(), t.seen.end(), self) == t.seen.end()) t.seen.push_back(self);
     }
     body(part);
+    if (parts_ > 1) t.seconds[part] = thread_cpu_seconds() - start;
   };
-  if (parts_ == 1) {  // inline: no arena, no task
+  if (parts_ == 1) {  // inline: no arena, no task, no clocks
     run_part(0);
     return;
   }
@@ -423,6 +435,8 @@ void Engine::parallel(F&& body) {
         },
         tbb::static_partitioner());
   });
+  stats_.busy_s += std::accumulate(t.seconds.begin(), t.seconds.end(), 0.0);
+  stats_.critical_s += *std::max_element(t.seconds.begin(), t.seconds.end());
 }
 
 void Engine::apply_currents(std::uint64_t step) {
@@ -556,11 +570,13 @@ void Engine::run(std::uint64_t n) {
     const std::uint64_t length = window_length(first, last - first);
     run_window(first, length);
     step_ = first + length;
+    ++stats_.windows;
   }
 }
 
 // Phase A (parallel), the serial exchange, then phase B (parallel); docs/engine.md.
 void Engine::run_window(std::uint64_t first, std::uint64_t length) {
+  double serial_start = parts_ > 1 ? thread_cpu_seconds() : 0.0;
   for (Source& src : sources_) {
     if (src.poisson) {
       // The stamps drawn in this window share one rate segment (cut_steps_); prepare for the first.
@@ -574,7 +590,9 @@ void Engine::run_window(std::uint64_t first, std::uint64_t length) {
     }
   }
 
+  if (parts_ > 1) stats_.serial_s += thread_cpu_seconds() - serial_start;
   parallel([&](std::size_t part) { advance_part(part, first, length); });
+  if (parts_ > 1) serial_start = thread_cpu_seconds();
 
   for (std::uint64_t s = 0; s < length; ++s) {
     const double time = static_cast<double>(first + s + 1) * dt_;
@@ -613,6 +631,7 @@ void Engine::run_window(std::uint64_t first, std::uint64_t length) {
     if (any_plastic_) modulators_[s] = modulator_callback_ ? modulator_callback_(time) : modulator_;
   }
 
+  if (parts_ > 1) stats_.serial_s += thread_cpu_seconds() - serial_start;
   parallel([&](std::size_t part) { deliver_part(part, first, length); });
 }
 

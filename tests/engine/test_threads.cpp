@@ -34,6 +34,7 @@ struct Outcome {
   std::vector<spikeforge::engine::WeightRecord> snapshots;  // weight probes
   std::size_t workers = 0;
   std::uint64_t window = 0;
+  Engine::ThreadStats stats;
 };
 
 /// Runs `net` with `threads` partitions for `chunks` (in steps, one run() call each).
@@ -57,6 +58,7 @@ Outcome run(const Network& net, std::size_t threads, const std::vector<std::uint
   for (std::size_t j = 0; j < net.projections.size(); ++j) out.weights.push_back(engine.synapses(j).weight);
   out.workers = engine.worker_threads_seen();
   out.window = engine.window_steps();
+  out.stats = engine.thread_stats();
   return out;
 }
 
@@ -151,6 +153,12 @@ TEST(ThreadedEngine, BrunelWithDelaysAndPoissonDriveIsBitwiseIdentical) {
     expect_identical(one, many, "Brunel, " + std::to_string(threads) + " threads");
     if (threads == 2) {
       EXPECT_GE(many.workers, 2u) << "distinct OS threads that ran partitions with threads = 2: expected >= 2";
+      // 1200 steps in windows of at most 15 steps that end at every cut: current steps 200 and
+      // 473, kick rate changes 251 and 600, fused E drive changes 401 and 904 (change step + its
+      // delay of 1): 83 windows (counted by hand from these cuts).
+      EXPECT_EQ(many.stats.windows, 83u) << "windows: at most 15 steps, ending at each cut; tolerance 0";
+      EXPECT_GT(many.stats.busy_s, 0.0) << "CPU time inside partition tasks";
+      EXPECT_LE(many.stats.critical_s, many.stats.busy_s) << "critical path (max per phase) exceeds the sum";
     }
   }
 }

@@ -50,6 +50,17 @@ public:
   static constexpr std::uint64_t kMaxWindow = 64;
   /// Distinct OS threads that have run partition tasks since construction.
   std::size_t worker_threads_seen() const;
+  /// Where the CPU time of run() went since construction, collected only when P > 1 (thread CPU
+  /// clocks, so preemption on a loaded machine does not count). With P idle cores a run takes
+  /// about serial_s + critical_s plus the task dispatch, which is not counted; all the work on
+  /// one core is serial_s + busy_s.
+  struct ThreadStats {
+    std::uint64_t windows = 0;
+    double serial_s = 0.0;    ///< the serial parts of each window on the calling thread
+    double busy_s = 0.0;      ///< summed over partitions: CPU time inside partition tasks
+    double critical_s = 0.0;  ///< summed over phases: the CPU time of the slowest partition
+  };
+  const ThreadStats& thread_stats() const noexcept { return stats_; }
   /// Poisson sources whose only projection is a static one-to-one projection: each partition draws
   /// the generators of its own targets and adds their input directly (docs/engine.md).
   std::size_t fused_drives() const noexcept;
@@ -117,6 +128,7 @@ private:
   std::uint64_t window_ = 1;
   std::vector<std::uint64_t> cut_steps_;  // sorted: no window may span one (rate schedule changes)
   std::vector<double> modulators_;        // per window step
+  ThreadStats stats_;
   std::uint64_t step_ = 0;
   bool stamp0_emitted_ = false;
   bool any_plastic_ = false;
