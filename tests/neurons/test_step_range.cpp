@@ -81,7 +81,7 @@ TEST(StepRange, LifAdaptiveThreshold) {
 }
 
 TEST(StepRange, LifCondExp) {
-  // Conductance jumps up to 300 nS put G dt / cm beyond the short series of relaxation_factor, so
+  // Conductance jumps up to 300 nS put G dt / cm beyond 0.5, the series range of relaxation_factor, so
   // both of its branches are covered.
   const std::map<std::string, double> base{{"cm", 200}, {"tau_m", 20}, {"tau_refrac", 5}, {"v_rest", -60},
                                            {"v_reset", -60}, {"v_thresh", -50}, {"tau_syn_e", 5}, {"tau_syn_i", 10},
