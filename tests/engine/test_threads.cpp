@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -221,6 +222,45 @@ TEST(ThreadedEngine, PlasticBrunelIsBitwiseIdenticalFor1To4Threads) {
   EXPECT_NE(one.weights[0], fresh.weights[0]) << "E->E weights must have learned";
   for (std::size_t threads : {2u, 4u}) {
     expect_identical(one, run(net, threads, {600}), "plastic Brunel, " + std::to_string(threads) + " threads");
+  }
+}
+
+TEST(ThreadedEngine, SmallPopulationsWithEmptyPartitionsAreIdentical) {
+  // 20 and 5 neurons split 4 ways in multiples of 16: partitions 2 and 3 (and 1 of "B") own
+  // nothing; plastic all-to-all input from a Poisson source, a one-to-one drive and a recurrent
+  // projection with a 2-step delay.
+  Network net;
+  net.dt = 0.1;
+  net.seed = 4;
+  const std::map<std::string, Distribution> params{{"tau_m", Distribution::constant(10.0)},
+                                                   {"v_rest", Distribution::constant(0.0)},
+                                                   {"v_reset", Distribution::constant(0.0)},
+                                                   {"v_thresh", Distribution::constant(1.0)}};
+  net.add_population("A", 20, "lif_delta", params, {{"v", Distribution::uniform(0.0, 1.0)}});
+  net.add_population("B", 5, "lif_delta", params);
+  net.add_poisson_source("in", 30, Distribution::constant(200.0));
+  net.add_poisson_source("drive", 5, Distribution::constant(3000.0));
+  auto& learn = net.connect("inA", "in", "A", Connector::all_to_all(), Distribution::uniform(0.05, 0.15),
+                            Distribution::constant(0.3), "excitatory");
+  learn.plasticity = spikeforge::model::Plasticity{
+      "stdp_pair",
+      {{"a_plus", 0.01}, {"a_minus", 0.012}, {"tau_plus", 20.0}, {"tau_minus", 20.0}, {"w_min", 0.0},
+       {"w_max", 0.3}, {"multiplicative", 0.0}, {"nearest", 0.0}}};
+  net.connect("driveB", "drive", "B", Connector::one_to_one(), Distribution::constant(0.3), Distribution::constant(0.1),
+              "excitatory");
+  net.connect("AB", "A", "B", Connector::fixed_probability(0.5), Distribution::constant(0.2),
+              Distribution::constant(0.2), "excitatory");
+  net.connect("BA", "B", "A", Connector::all_to_all(), Distribution::constant(-0.1), Distribution::constant(0.2),
+              "inhibitory");
+  net.record_spikes("A");
+  net.record_spikes("B");
+  const Outcome one = run(net, 1, {2000});
+  EXPECT_GT(one.spikes[0].size(), 50u) << "population A must fire";
+  EXPECT_GT(one.spikes[1].size(), 50u) << "population B must fire";
+  EXPECT_EQ(one.window, 2u) << "the 0.2 ms recurrent delay sets the window (the one-to-one drive is fused), "
+                               "expected 2 steps";
+  for (std::size_t threads : {2u, 3u, 4u}) {
+    expect_identical(one, run(net, threads, {2000}), "small populations, " + std::to_string(threads) + " threads");
   }
 }
 
