@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -360,7 +361,18 @@ void check_projection(const Network& net, std::size_t index, const std::map<std:
   const Range delay_range{net.dt * (1.0 - kTimeSlack), kInf, false, false};
   c.distribution("delay", p.delay, 0, "synapse", delay_range, "ms",
                  "must be >= dt (" + number(net.dt) + " ms), the shortest delay");
-  if (p.plasticity) check_plasticity(c, *p.plasticity);
+  if (p.plasticity) {
+    check_plasticity(c, *p.plasticity);
+    // The learning step shifts post spikes by the projection's delay: it has to be one delay.
+    const auto dendritic = p.plasticity->params.find("dendritic_delay");
+    const bool one_delay = p.delay.kind == Distribution::Kind::Constant ||
+                           (p.delay.kind == Distribution::Kind::Array &&
+                            std::adjacent_find(p.delay.values.begin(), p.delay.values.end(), std::not_equal_to<>()) ==
+                                p.delay.values.end());
+    if (dendritic != p.plasticity->params.end() && dendritic->second == 1.0 && !one_delay)
+      c.fail("plasticity.dendritic_delay", "1 needs one delay for all synapses of the projection (post spikes pair "
+                                           "one delay later): delay must be a constant");
+  }
 }
 
 void check_current_source(const CurrentSource& s, const std::map<std::string, Group>& groups) {

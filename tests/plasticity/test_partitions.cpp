@@ -273,6 +273,15 @@ TEST(DendriticDelay, ValidationNamesTheFieldAndValues) {
     EXPECT_NE(m.find("plasticity.dendritic_delay"), std::string::npos) << "message: " << m;
     EXPECT_NE(m.find("0 or 1"), std::string::npos) << "message: " << m;
   }
+  p.plasticity = model::Plasticity{"stdp_pair", {{"dendritic_delay", 1.0}}};
+  EXPECT_NO_THROW(model::validate(net)) << "dendritic_delay = 1 with a constant delay";
+  p.delay = model::Distribution::uniform(1.0, 2.0);
+  try {
+    model::validate(net);
+    ADD_FAILURE() << "dendritic_delay = 1 with a uniform delay distribution must fail validation";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("plasticity.dendritic_delay"), std::string::npos) << "message: " << e.what();
+  }
 }
 
 }  // namespace
