@@ -350,7 +350,7 @@ void bind_simulator(py::module_& m) {
              o.core_axons = core_axons;
              return std::make_unique<PySimulator>(network, o);
            }),
-           py::arg("network"), py::arg("backend") = "cpu", py::arg("threads") = 1, py::arg("seed") = 1,
+           py::arg("network"), py::arg("backend") = "cpu", py::arg("threads") = 0, py::arg("seed") = 1,
            py::arg("double_weights") = false, py::arg("device") = "", py::arg("baud") = 1000000,
            py::arg("timeout_ms") = 2000, py::arg("core_neurons") = 0, py::arg("core_axons") = 0)
       .def("run", &PySimulator::run, py::arg("duration_ms"), py::arg("progress") = py::none())
