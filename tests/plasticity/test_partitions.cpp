@@ -234,6 +234,36 @@ TEST(PlasticPartitions, WholeRangeCallsAgreeAfterRepartitioning) {
       << first_difference(other->weights(), one.proj->weights()) << " differs (bitwise)";
 }
 
+// row_of() against the row offsets directly: empty rows, rows of one synapse, rows longer than a
+// lookup bucket (1024) and buckets spanning many rows, so both search paths run.
+TEST(PlasticStore, RowOfEveryPositionMatchesTheRowOffsets) {
+  std::mt19937_64 rng(9);
+  std::vector<std::uint32_t> pre, post, delay;
+  std::vector<double> weight;
+  constexpr std::uint32_t n_pre = 3000, n_post = 4000;
+  std::uniform_int_distribution<int> kind(0, 9);
+  for (std::uint32_t i = 0; i < n_pre; ++i) {
+    const int k = kind(rng);
+    const std::uint32_t len = k < 3 ? 0 : k < 6 ? 1 : k < 9 ? 7 : 2500;
+    for (std::uint32_t m = 0; m < len; ++m) {
+      pre.push_back(i);
+      post.push_back(static_cast<std::uint32_t>(rng() % n_post));
+      delay.push_back(1 + static_cast<std::uint32_t>(m % 3));
+      weight.push_back(0.1);
+    }
+  }
+  const engine::PlasticStore<float> store(n_pre, n_post, pre, post, weight, delay);
+  std::size_t wrong = 0, first_wrong = 0;
+  for (std::uint32_t i = 0; i < n_pre; ++i) {
+    for (std::uint32_t k = store.row_begin(i); k < store.row_end(i); ++k) {
+      if (store.row_of(k) != i && wrong++ == 0) first_wrong = k;
+    }
+  }
+  EXPECT_EQ(wrong, 0u) << "positions whose row_of() differs from the row holding them (first: " << first_wrong << ") of "
+                       << store.size();
+  EXPECT_GT(store.size(), 100000u) << "synapses: the store must span many lookup buckets";
+}
+
 TEST(PlasticPartitions, RefusesRangesThatAreNotPartitions) {
   const Synapses syn = random_synapses(false);
   auto proj = build(cases()[0].rule, syn);
