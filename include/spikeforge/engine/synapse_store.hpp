@@ -122,14 +122,33 @@ private:
     const std::uint32_t* e = std::lower_bound(b, last, hi);
     return {static_cast<std::uint32_t>(b - target_.data()), static_cast<std::uint32_t>(e - target_.data())};
   }
+  // Unrolled by four so the target loads of a group issue together: about 5 % less time per
+  // event in a 10^7-synapse delivery micro benchmark (median of 9 interleaved runs), within the
+  // noise of a whole Brunel run. The additions stay in synapse order, one at a time, so repeated
+  // targets and the sums come out exactly as in the plain loop.
   void add_range(std::uint32_t begin, std::uint32_t end, double scale, double* __restrict slot) const {
     const std::uint32_t* __restrict target = target_.data();
+    std::uint32_t k = begin;
     if (weight_.empty()) {
       const double w = static_cast<double>(shared_weight_) * scale;
-      for (std::uint32_t k = begin; k < end; ++k) slot[target[k]] += w;
+      for (; k + 4 <= end; k += 4) {
+        const std::uint32_t t0 = target[k], t1 = target[k + 1], t2 = target[k + 2], t3 = target[k + 3];
+        slot[t0] += w;
+        slot[t1] += w;
+        slot[t2] += w;
+        slot[t3] += w;
+      }
+      for (; k < end; ++k) slot[target[k]] += w;
     } else {
       const float* __restrict weight = weight_.data();
-      for (std::uint32_t k = begin; k < end; ++k) slot[target[k]] += static_cast<double>(weight[k]) * scale;
+      for (; k + 4 <= end; k += 4) {
+        const std::uint32_t t0 = target[k], t1 = target[k + 1], t2 = target[k + 2], t3 = target[k + 3];
+        slot[t0] += static_cast<double>(weight[k]) * scale;
+        slot[t1] += static_cast<double>(weight[k + 1]) * scale;
+        slot[t2] += static_cast<double>(weight[k + 2]) * scale;
+        slot[t3] += static_cast<double>(weight[k + 3]) * scale;
+      }
+      for (; k < end; ++k) slot[target[k]] += static_cast<double>(weight[k]) * scale;
     }
   }
 
