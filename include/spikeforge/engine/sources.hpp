@@ -101,6 +101,8 @@ private:
   static constexpr std::size_t kLanes = neurons::simd::kLanes;
   static constexpr double kSplit = 30.0;
   static constexpr std::uint32_t kMaxCountBound = static_cast<std::uint32_t>(10.0 * kSplit) + 60;
+  static constexpr std::size_t kFixedThresholds = 32;  // up to a mean of about 10 per step
+  static constexpr unsigned kBucketBits = 11;          // 2048 buckets of u: an 8 KB table
 
   /// out[k - begin] = the count of generator k, for k in [begin, end).
   void fill_counts(std::uint64_t stamp, std::size_t begin, std::size_t end, std::uint32_t* out) const noexcept {
@@ -134,18 +136,28 @@ private:
     // integer conversion (which AVX2 lacks).
     const Lanes w = (words[stamp & 3u] & 0xFFFFFFFFu) | 0x4330000000000000u;
     const Pack u = ((std::bit_cast<Pack>(w) - 0x1.0p52) + 0.5) * 0x1.0p-32;
-    const Pack lim = load<Pack>(lane_limit_.data() + k);
     Counts count{};
-    auto exceeded = u >= lim;
-    if (uniform_) {
-      // Every lane shares lambda, so the thresholds cdf_j are one table.
-      for (std::size_t j = 1; j < cdf_.size() && any(exceeded); ++j) {
-        count -= exceeded;  // a true comparison lane is -1
+    if (uniform_ && reachable_ <= kFixedThresholds) {
+      // Every lane shares lambda, so the thresholds cdf_j are one table. First the count of u's
+      // bucket (top kBucketBits of w), valid where no threshold falls inside the bucket (all but
+      // a few of 2048); a pack with a lane in such a bucket counts the thresholds directly, a
+      // fixed number of compares (the loop branch is then always predicted).
+      const Counts bucket = gather_buckets((words[stamp & 3u] & 0xFFFFFFFFu) >> (32 - kBucketBits));
+      if (!any(bucket < 0)) {
+        count = bucket;
+      } else {
+        for (std::size_t j = 0; j < reachable_; ++j) count -= u >= splat<Pack>(cdf_[j]);  // true lane = -1
+      }
+    } else if (uniform_) {
+      auto exceeded = u >= splat<Pack>(cdf_[0]);
+      for (std::size_t j = 1; j < reachable_ && any(exceeded); ++j) {
+        count -= exceeded;
         exceeded = u >= splat<Pack>(cdf_[j]);
       }
-      count -= exceeded;  // only when the table ended first: the bound 10 lambda + 60 caps it
+      count -= exceeded;  // when the loop stopped at the table's end, its last threshold counts
     } else {
-      const Pack lambda = load<Pack>(lambda_.data() + k);
+      const Pack lambda = load<Pack>(lambda_.data() + k), lim = load<Pack>(lane_limit_.data() + k);
+      auto exceeded = u >= lim;
       Pack term = lim, cdf = lim;
       for (std::uint32_t j = 1; j <= kMaxCountBound && any(exceeded); ++j) {
         count -= exceeded;
@@ -160,6 +172,27 @@ private:
     using Out = std::uint32_t __attribute__((vector_size(kLanes * sizeof(std::uint32_t))));
     const Out narrow = __builtin_convertvector(count, Out);
     std::memcpy(out, &narrow, sizeof narrow);
+  }
+
+  /// bucket_[idx[j]] in lane j.
+  Counts gather_buckets(Lanes idx) const noexcept {
+#if defined(__AVX512F__)
+    using I32 = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+    // The masked form: the plain one trips GCC 12's -Wmaybe-uninitialized on its internal
+    // undefined source operand; an all-ones mask makes it the same instruction.
+    const __m256i g = _mm512_mask_i64gather_epi32(_mm256_setzero_si256(), 0xFF, std::bit_cast<__m512i>(idx),
+                                                  bucket_.data(), 4);
+    return __builtin_convertvector(std::bit_cast<I32>(g), Counts);
+#elif defined(__AVX2__)
+    using I32 = std::int32_t __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+    const __m128i g = _mm256_mask_i64gather_epi32(_mm_setzero_si128(), bucket_.data(), std::bit_cast<__m256i>(idx),
+                                                  _mm_set1_epi32(-1), 4);
+    return __builtin_convertvector(std::bit_cast<I32>(g), Counts);
+#else
+    Counts t;
+    for (std::size_t j = 0; j < kLanes; ++j) t[j] = bucket_[static_cast<std::size_t>(idx[j])];
+    return t;
+#endif
   }
 
   /// One generator: the definition in the class comment, as plain scalar code.
@@ -229,6 +262,24 @@ private:
         cdf_.push_back(cdf);
       }
     }
+    // Thresholds above the largest u, (2^32 - 1/2) 2^-32, are never reached (cdf_j does not decrease).
+    reachable_ = 0;
+    while (reachable_ < cdf_.size() && cdf_[reachable_] <= (0x1.0p32 - 0.5) * 0x1.0p-32) ++reachable_;
+    // The count is constant on a bucket of w exactly when it is the same at the bucket's first and
+    // last word (it does not decrease with u); -1 marks the buckets a threshold splits.
+    bucket_.assign(std::size_t{1} << kBucketBits, -1);
+    if (!cdf_.empty()) {
+      auto count_at = [&](std::uint64_t w) {
+        const double u = (static_cast<double>(w) + 0.5) * 0x1.0p-32;
+        std::int32_t c = 0;
+        for (std::size_t j = 0; j < reachable_; ++j) c += u >= cdf_[j] ? 1 : 0;
+        return c;
+      };
+      for (std::uint64_t i = 0; i < bucket_.size(); ++i) {
+        const std::int32_t first = count_at(i << (32 - kBucketBits)), last = count_at(((i + 1) << (32 - kBucketBits)) - 1);
+        if (first == last) bucket_[i] = first;
+      }
+    }
   }
 
   struct Change { std::int64_t step; double rate; };
@@ -239,6 +290,8 @@ private:
   std::vector<std::int64_t> max_count_;  // 10 lambda + 60, truncated (the definition's bound)
   std::vector<std::size_t> large_;       // generators with lambda > kSplit, increasing
   std::vector<double> cdf_;              // the thresholds cdf_j when every lambda is the same
+  std::size_t reachable_ = 0;            // how many of them some u can reach
+  std::vector<std::int32_t> bucket_;     // the count on each bucket of w, or -1 (see set_lambdas)
   bool uniform_ = true, any_small_ = false;
   std::int64_t current_segment_ = -2;
   std::uint64_t seed_, first_stream_;
