@@ -76,14 +76,36 @@ struct Engine::Probe {
   WeightRecord weights;
 };
 
-// A Poisson source whose only projection is static one-to-one (generator i -> neuron i, one delay):
-// the partition owning neuron i draws generator i itself, so the drive needs no spike list, no
-// delivery pass and no synchronisation.
+// A Poisson source whose only projection is static one-to-one with a delay of one step
+// (generator i -> neuron i): the partition owning neuron i draws generator i itself, so the
+// drive needs no spike list, no delivery pass and no synchronisation.
 struct Engine::FusedDrive {
+  static constexpr std::uint64_t kNever = ~std::uint64_t{0};
+  struct Weights {
+    std::vector<double> w;  // per neuron: the stored float weight, as delivery would widen it
+    bool finite = true;     // every weight finite: the branch-free addition is exact
+  };
   std::size_t source = 0, projection = 0, receptor = 0;
   std::uint32_t delay = 1;
-  std::vector<double> weight;  // per neuron: the stored float weight, as delivery would widen it
+  Weights weights;
+  // The stamp drawn in step m was emitted in step m - 1 by the delivered path, with the weights
+  // in force then: after set_weights() between steps S - 1 and S, step S still uses these.
+  Weights previous;
+  std::uint64_t previous_step = kNever;
   std::vector<std::uint32_t> drawn;  // per neuron: this step's spike count (partitions write their own range)
+
+  static Weights make(std::vector<double> w) {
+    const bool finite = std::all_of(w.begin(), w.end(), [](double x) { return std::isfinite(x); });
+    return {std::move(w), finite};
+  }
+  void set_weights(std::vector<double> w, std::uint64_t step) {
+    if (previous_step != step) {  // a second call before any step keeps the weights the first one replaced
+      previous = std::move(weights);
+      previous_step = step;
+    }
+    weights = make(std::move(w));
+  }
+  const Weights& for_step(std::uint64_t m) const noexcept { return m == previous_step ? previous : weights; }
 };
 
 namespace {
@@ -292,7 +314,7 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     Projection& proj = projs_[j];
     const std::size_t n = src.poisson->size();
     if (proj.plastic || proj.store.size() != n || pops_[proj.post].size() != n || n == 0 ||
-        proj.store.min_delay() != proj.store.max_delay()) {
+        proj.store.max_delay() != 1) {
       continue;
     }
     std::vector<std::uint32_t> pre, post, delay;
@@ -304,8 +326,14 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     src.fused = proj.fused = true;
     src.fused_delay = proj.store.min_delay();
     pops_[proj.post].drives.push_back(fused_.size());
-    fused_.push_back(FusedDrive{s, j, proj.receptor, proj.store.min_delay(), std::move(weight),
-                                std::vector<std::uint32_t>(n, 0)});
+    FusedDrive drive;
+    drive.source = s;
+    drive.projection = j;
+    drive.receptor = proj.receptor;
+    drive.delay = proj.store.min_delay();
+    drive.drawn.assign(n, 0);
+    drive.weights = FusedDrive::make(std::move(weight));
+    fused_.push_back(std::move(drive));
   }
 
   // Threads meet once per window: no spike of a window may be due inside it.
@@ -388,6 +416,7 @@ void Engine::set_initial_state() {
   for (auto& proj : projs_) {
     if (proj.plastic) proj.plastic->reset_state();
   }
+  for (auto& drive : fused_) drive.previous_step = FusedDrive::kNever;  // nothing in flight at t = 0
   for (auto& probe : probes_) {
     probe.spikes.clear();
     probe.state.clear();
@@ -641,16 +670,23 @@ void Engine::advance_part(std::size_t part, std::uint64_t first, std::uint64_t l
     for (Population& pop : pops_) {
       const std::uint32_t begin = pop.bounds[part], end = pop.bounds[part + 1];
       // Fused drives last into slot m, just before it is consumed: the same order for any P.
-      // A generator without a spike adds nothing (skipped, not + 0.0, which would turn -0.0 into +0.0).
+      // Branch-free: a generator without a spike adds w * 0 = +0.0, which changes no accumulator
+      // (sums that start at +0.0 never become -0.0), so this equals delivering only the spikes;
+      // a weight beyond float range (inf * 0 = NaN) takes the branch.
       for (std::size_t f : pop.drives) {
         FusedDrive& drive = fused_[f];
         if (m < drive.delay) continue;  // stamp m - d + 1 must be >= 1
         std::uint32_t* __restrict count = drive.drawn.data();
         sources_[drive.source].poisson->counts(m - drive.delay + 1, begin, end, count);
         double* __restrict slot = pop.ring.slot(m, drive.receptor);
-        const double* __restrict w = drive.weight.data();
-        for (std::size_t k = begin; k < end; ++k) {
-          if (count[k] != 0) slot[k] += w[k] * static_cast<double>(count[k]);
+        const FusedDrive::Weights& weights = drive.for_step(m);
+        const double* __restrict w = weights.w.data();
+        if (weights.finite) {
+          for (std::size_t k = begin; k < end; ++k) slot[k] += w[k] * static_cast<double>(count[k]);
+        } else {
+          for (std::size_t k = begin; k < end; ++k) {
+            if (count[k] != 0) slot[k] += w[k] * static_cast<double>(count[k]);
+          }
         }
       }
       std::uint32_t* out = pop.spiked.data() + s * pop.size() + begin;
@@ -748,7 +784,8 @@ void Engine::set_weights(std::size_t projection, const std::vector<double>& weig
   }
   proj.store.set_weights(weights);
   for (FusedDrive& drive : fused_) {
-    if (drive.projection == projection) drive.weight = proj.store.weights();  // one-to-one: storage order = neuron order
+    // One-to-one: storage order is neuron order.
+    if (drive.projection == projection) drive.set_weights(proj.store.weights(), step_);
   }
 }
 

@@ -188,8 +188,17 @@ TEST(ThreadedEngine, FusedPoissonDriveEqualsDeliveredDrive) {
   Engine a(fused, 3, false, 2), b(delivered, 3, false, 2);
   EXPECT_EQ(a.fused_drives(), 2u) << "extE and extI feed one-to-one: 2 fused drives expected";
   EXPECT_EQ(b.fused_drives(), 0u) << "recorded sources are not fused";
-  a.run(800);
-  b.run(800);
+  a.run(400);
+  b.run(400);
+  // New, distinct weights mid-run reach the fused drive as they reach the delivered one.
+  std::size_t ext_e = 0;
+  while (fused.projections[ext_e].name != "extE") ++ext_e;
+  std::vector<double> w(300);
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = 0.05 + 0.001 * static_cast<double>(i % 97);
+  a.set_weights(ext_e, w);
+  b.set_weights(ext_e, w);
+  a.run(400);
+  b.run(400);
   EXPECT_GT(a.spike_record(0).size(), 100u) << "the driven E population must fire";
   EXPECT_TRUE(a.spike_record(0) == b.spike_record(0)) << "E spikes with a fused and a delivered drive differ";
   for (std::size_t p = 0; p < 2; ++p) {
