@@ -273,6 +273,34 @@ TEST(ThreadedEngine, SmallPopulationsWithEmptyPartitionsAreIdentical) {
   }
 }
 
+TEST(ThreadedEngine, EveryNeuronModelIsIdenticalFor1And3Threads) {
+  // Each kernel's step_range runs on partitions of different threads; default parameters,
+  // Poisson input with 2- and 3-step delays, a DC current and a recurrent inhibitory loop.
+  Network net;
+  net.dt = 0.1;
+  net.seed = 8;
+  const std::vector<std::string> models{"lif_curr_exp", "lif_cond_exp", "lif_delta", "lif_adaptive_threshold",
+                                        "izhikevich"};
+  net.add_poisson_source("in", 200, Distribution::constant(50.0));
+  for (const auto& model : models) {
+    net.add_population(model, 70, model);
+    const double w = model == "lif_cond_exp" ? 20.0 : model == "lif_delta" ? 4.0 : model == "izhikevich" ? 8.0 : 1.0;
+    net.connect("in_" + model, "in", model, Connector::fixed_probability(0.1), Distribution::uniform(0.5 * w, w),
+                Distribution::uniform(0.2, 0.3), "excitatory");
+    // Conductances are positive; current and voltage jumps of the inhibitory receptor negative.
+    const double w_inh = model == "lif_cond_exp" ? 5.0 : model == "lif_delta" || model == "izhikevich" ? -1.0 : -0.5;
+    net.connect("self_" + model, model, model, Connector::fixed_probability(0.2), Distribution::constant(w_inh),
+                Distribution::constant(0.2), "inhibitory");
+    net.add_dc_current("dc_" + model, model, 0.1, 10.0, 60.0);
+    net.record_spikes(model);
+  }
+  const Outcome one = run(net, 1, {1000});
+  for (std::size_t p = 0; p < models.size(); ++p) {
+    EXPECT_GT(one.spikes[p].size(), 10u) << models[p] << " must fire (spikes in 100 ms)";
+  }
+  expect_identical(one, run(net, 3, {1000}), "every model, 3 threads");
+}
+
 TEST(SynapseStore, DeliveryRestrictedToTargetRangesAddsWhatFullDeliveryAdds) {
   // 40 pre x 100 post, random targets, three delays, distinct weights; partitions of 16s.
   std::vector<std::uint32_t> pre, post, delay;
