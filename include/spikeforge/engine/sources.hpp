@@ -46,7 +46,8 @@ class PoissonGroup {
 public:
   PoissonGroup(std::vector<double> rates_hz, std::vector<double> change_times_ms, std::vector<double> change_rates_hz,
                double dt, std::uint64_t seed, std::uint64_t first_stream_id)
-      : rates_(std::move(rates_hz)), seed_(seed), first_stream_(first_stream_id), dt_(dt) {
+      : rates_(std::move(rates_hz)), seed_(seed), first_stream_(first_stream_id), dt_(dt),
+        cached_block_(rates_.size(), ~std::uint64_t{0}), cached_words_(4 * rates_.size()) {
     for (std::size_t j = 0; j < change_times_ms.size(); ++j) {
       changes_.push_back({to_step(change_times_ms[j], dt), change_rates_hz[j]});
     }
@@ -105,7 +106,7 @@ private:
   static constexpr unsigned kBucketBits = 11;          // 2048 buckets of u: an 8 KB table
 
   /// out[k - begin] = the count of generator k, for k in [begin, end).
-  void fill_counts(std::uint64_t stamp, std::size_t begin, std::size_t end, std::uint32_t* out) const noexcept {
+  void fill_counts(std::uint64_t stamp, std::size_t begin, std::size_t end, std::uint32_t* out) noexcept {
     std::size_t k = begin;
     if (any_small_) {
       for (; k + kLanes <= end; k += kLanes) draw_lanes(stamp, k, out + (k - begin));
@@ -123,18 +124,37 @@ private:
   }
 
   /// Generators k ... k + kLanes - 1 at once: the definition in the class comment, lane by lane.
-  void draw_lanes(std::uint64_t stamp, std::size_t k, std::uint32_t* out) const noexcept {
+  void draw_lanes(std::uint64_t stamp, std::size_t k, std::uint32_t* out) noexcept {
     using neurons::simd::any;
     using neurons::simd::load;
     using neurons::simd::splat;
     const std::uint64_t block = stamp >> 2;
     Lanes stream;
     for (std::size_t j = 0; j < kLanes; ++j) stream[j] = first_stream_ + k + j;
-    Lanes zero{};
-    const auto words = philox4x32_lanes<Lanes>({zero + (block & 0xFFFFFFFFu), zero + (block >> 32), stream, stream >> 32}, key());
+    // One Philox block serves four stamps: kept per generator, so Philox runs once per four steps
+    // (for each generator, by whichever range holds it: disjoint ranges touch disjoint entries).
+    using Words = std::uint32_t __attribute__((vector_size(kLanes * sizeof(std::uint32_t))));
+    Lanes cached;
+    std::memcpy(&cached, cached_block_.data() + k, sizeof cached);
+    Lanes word;
+    if (!any(cached != block)) {
+      Words w32;
+      std::memcpy(&w32, cached_words_.data() + (stamp & 3u) * size() + k, sizeof w32);
+      word = __builtin_convertvector(w32, Lanes);
+    } else {
+      Lanes zero{};
+      const auto words = philox4x32_lanes<Lanes>({zero + (block & 0xFFFFFFFFu), zero + (block >> 32), stream, stream >> 32}, key());
+      for (std::size_t i = 0; i < 4; ++i) {
+        const Words w32 = __builtin_convertvector(words[i] & 0xFFFFFFFFu, Words);
+        std::memcpy(cached_words_.data() + i * size() + k, &w32, sizeof w32);
+      }
+      const Lanes blocks = zero + block;
+      std::memcpy(cached_block_.data() + k, &blocks, sizeof blocks);
+      word = words[stamp & 3u] & 0xFFFFFFFFu;
+    }
     // w + 2^52 as a double's bits, minus 2^52: the word converted exactly, without a 64-bit
     // integer conversion (which AVX2 lacks).
-    const Lanes w = (words[stamp & 3u] & 0xFFFFFFFFu) | 0x4330000000000000u;
+    const Lanes w = word | 0x4330000000000000u;
     const Pack u = ((std::bit_cast<Pack>(w) - 0x1.0p52) + 0.5) * 0x1.0p-32;
     Counts count{};
     if (uniform_ && reachable_ <= kFixedThresholds) {
@@ -142,7 +162,7 @@ private:
       // bucket (top kBucketBits of w), valid where no threshold falls inside the bucket (all but
       // a few of 2048); a pack with a lane in such a bucket counts the thresholds directly, a
       // fixed number of compares (the loop branch is then always predicted).
-      const Counts bucket = gather_buckets((words[stamp & 3u] & 0xFFFFFFFFu) >> (32 - kBucketBits));
+      const Counts bucket = gather_buckets(word >> (32 - kBucketBits));
       if (!any(bucket < 0)) {
         count = bucket;
       } else {
@@ -296,6 +316,8 @@ private:
   std::int64_t current_segment_ = -2;
   std::uint64_t seed_, first_stream_;
   double dt_;
+  std::vector<std::uint64_t> cached_block_;  // Philox block (stamp / 4) held for each generator
+  std::vector<std::uint32_t> cached_words_;  // its word i for generator k at [i * size() + k]
 };
 
 /// Given spike times, each rounded to the nearest step stamp (several in one step add up).
