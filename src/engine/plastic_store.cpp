@@ -159,6 +159,7 @@ public:
     if (scaling_.enabled()) {
       rate_decay_ = static_cast<W>(std::exp(-dt_ms / scaling_.tau_ms));
       rate_.assign(store_.post_size(), static_cast<W>(scaling_.initial_trace()));
+      scale_factor_.assign(store_.post_size(), 1.0);
     }
     if (params.at("dendritic_delay") != 0.0) {
       if (!store_.uniform_delay()) {
@@ -272,7 +273,7 @@ public:
       for (const DelayedPost& d : p.ring) parts += d.ids.capacity() * sizeof(std::uint32_t);
     }
     return store_.bytes() - sizeof(store_) + sizeof(*this) + parts + post_tr_.bytes() +
-           eligibility_.size() * sizeof(W) + rate_.size() * sizeof(W);
+           eligibility_.size() * sizeof(W) + rate_.size() * sizeof(W) + scale_factor_.size() * sizeof(double);
   }
 
 private:
@@ -418,17 +419,24 @@ private:
     });
   }
 
+  /// Every weight onto [lo, hi) times its post neuron's factor, walking rows (sequential weights)
+  /// rather than columns (one cache miss per synapse); each weight sees the same operation.
   void scale(std::uint32_t lo, std::uint32_t hi) {
-    W* __restrict w = store_.weight_data();
-    const std::uint32_t* pos = store_.col_pos();
+    double* __restrict f = scale_factor_.data();
+    bool any = false;
     for (std::uint32_t j = lo; j < hi; ++j) {
-      const double f = scaling_.factor(static_cast<double>(rate_[j]));
-      if (f == 1.0) continue;
-      for (std::uint32_t q = store_.col_begin(j); q < store_.col_begin(j + 1); ++q) {
-        const std::uint32_t k = pos[q];
-        w[k] = bounds_.apply(w[k], static_cast<double>(w[k]) * f);
-      }
+      f[j] = scaling_.factor(static_cast<double>(rate_[j]));
+      any = any || f[j] != 1.0;
     }
+    if (!any) return;
+    W* __restrict w = store_.weight_data();
+    const std::uint32_t* __restrict target = store_.targets();
+    for_own_synapses(lo, hi, [&](std::uint32_t b, std::uint32_t e) {
+      for (std::uint32_t k = b; k < e; ++k) {
+        const double fk = f[target[k]];
+        if (fk != 1.0) w[k] = bounds_.apply(w[k], static_cast<double>(w[k]) * fk);
+      }
+    });
   }
 
   PlasticStore<W> store_;
@@ -444,6 +452,7 @@ private:
   W eligibility_decay_ = W(1);
   std::vector<W> rate_;  // synaptic scaling: rate trace per post neuron
   W rate_decay_ = W(1);
+  std::vector<double> scale_factor_;  // synaptic scaling: this interval's factor per post neuron
 };
 
 template <class W>
