@@ -42,7 +42,11 @@ class Plasticity:
 
 
 class STDP(Plasticity):
-    """Pair STDP: a_plus, a_minus, tau_plus (ms), tau_minus (ms), multiplicative, nearest."""
+    """Pair STDP: a_plus, a_minus, tau_plus (ms), tau_minus (ms), multiplicative, nearest.
+
+    Every rule also takes dendritic_delay: 0 (default) pairs spikes at their emission times; 1 pairs
+    as NEST's stdp_synapse (the whole delay dendritic: a post spike pairs one delay later, and a pre
+    spike transmits the weight after its own update); needs one constant delay per projection."""
     rule = "stdp_pair"
 
     def __init__(self, **params):

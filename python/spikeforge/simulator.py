@@ -123,8 +123,9 @@ class StateTrace:
 class Simulator:
     """Runs a Network on a backend.
 
-    Simulator(net, backend="cpu", threads=1, seed=1): backend is one of spikeforge.backends();
-    threads is the number of worker threads (results do not depend on it); seed keys run-time
+    Simulator(net, backend="cpu", threads=0, seed=1): backend is one of spikeforge.backends();
+    threads is the number of worker threads, 0 = every core (results do not depend on it, bit for
+    bit); seed keys run-time
     randomness (Poisson sources). double_weights: plastic projections of the cpu backend keep
     weights and traces in double precision. device (serial port), baud, timeout_ms, core_neurons,
     core_axons: options of the hardware backends ("cpu-fixed", "fpga-sim", "fpga").
@@ -133,7 +134,7 @@ class Simulator:
     affect the simulator.
     """
 
-    def __init__(self, network, backend: str = "cpu", threads: int = 1, seed: int = 1, *,
+    def __init__(self, network, backend: str = "cpu", threads: int = 0, seed: int = 1, *,
                  double_weights: bool = False, device: str = "", baud: int = 1000000, timeout_ms: int = 2000,
                  core_neurons: int = 0, core_axons: int = 0):
         if isinstance(network, Network):
@@ -143,9 +144,7 @@ class Simulator:
         else:
             raise TypeError(f"simulator: network: expected a spikeforge.Network, got {type(network).__name__}")
         backend = _checks.name(backend, "simulator: backend")
-        threads = _checks.count(threads, "simulator", "threads", 1 << 16)
-        if threads < 1:
-            raise ValueError(f"simulator: threads: {threads}: must be >= 1")
+        threads = _checks.count(threads, "simulator", "threads", 1024)
         if not isinstance(double_weights, (bool, np.bool_)):
             raise TypeError(f"simulator: double_weights: expected a bool, got {type(double_weights).__name__}")
         if not isinstance(device, str):

@@ -109,8 +109,10 @@ def test_validation_errors_carry_the_cpp_message():
         sf.Simulator(net)
     with pytest.raises(ValueError, match="backend"):
         sf.Simulator(small_network(), backend="gpu")
-    with pytest.raises(ValueError, match="threads"):
-        sf.Simulator(small_network(), threads=0)
+    with pytest.raises(ValueError, match=r"threads: -1: must be in \[0, 1024\]"):
+        sf.Simulator(small_network(), threads=-1)
+    with pytest.raises(ValueError, match=r"threads: 1025: must be in \[0, 1024\]"):
+        sf.Simulator(small_network(), threads=1025)
     with pytest.raises(TypeError):
         sf.Simulator("network.json")
 
