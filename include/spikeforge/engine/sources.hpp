@@ -60,7 +60,8 @@ public:
   void emit(std::uint64_t stamp, SourceSpikes& out) { emit(stamp, out, 0, size()); }
   /// The same for generators [begin, end) only (ids stay absolute): a pure function of (seed,
   /// generator, stamp), so splitting the generators among threads changes nothing. The rate schedule
-  /// must have been brought to `stamp` by prepare() first when several threads share the group.
+  /// must have been brought to `stamp` by prepare() first when several threads share the group, and
+  /// their ranges must be disjoint (each generator's cached Philox block is written by its caller).
   void emit(std::uint64_t stamp, SourceSpikes& out, std::size_t begin, std::size_t end) {
     prepare(stamp);
     constexpr std::size_t kChunk = 512;
