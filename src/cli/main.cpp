@@ -84,6 +84,7 @@ SimulatorOptions simulator_options(const Args& a) {
   SimulatorOptions o;
   o.backend = a.get("backend", "cpu");
   o.seed = std::stoull(a.get("seed", "1"));
+  o.threads = std::stoi(a.get("threads", "0"));
   o.device = a.get("device");
   o.baud = std::stoi(a.get("baud", "1000000"));
   o.core_neurons = std::stoi(a.get("core-neurons", "0"));
@@ -108,7 +109,7 @@ int cmd_run(int argc, char** argv) {
   const Args a = parse(argc, argv, 2, {"help", "quiet"});
   if (a.has("help")) {
     std::cout << "usage: spikeforge run FILE [--backend cpu|cpu-fixed|fpga-sim|fpga] [--duration MS]\n"
-                 "                      [--seed S] [--device /dev/ttyUSB1] [--baud 1000000]\n"
+                 "                      [--seed S] [--threads T] [--device /dev/ttyUSB1] [--baud 1000000]\n"
                  "                      [--core-neurons N --core-axons NA] [--save-weights OUT.json]\n"
                  "                      [--spikes OUT.csv]\n"
                  "Runs the network for --duration ms (default 1000) and prints, per population, the spike\n"
@@ -116,7 +117,8 @@ int cmd_run(int argc, char** argv) {
                  "(--backend cpu,fpga-sim) run one after another and print side by side; --spikes and\n"
                  "--save-weights then use the last. --save-weights writes the network with the\n"
                  "weights the run ended with (learned weights survive in the file). --spikes writes every\n"
-                 "recorded spike as probe,time_ms,id. Backends: "
+                 "recorded spike as probe,time_ms,id. --threads: cpu worker threads, 0 (default) = every core;\n"
+                 "results are identical for any count. Backends: "
               << [] {
                    std::string s;
                    for (const auto& n : backend_names()) s += (s.empty() ? "" : ", ") + n;
