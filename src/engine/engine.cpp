@@ -692,9 +692,9 @@ void Engine::advance_part(std::size_t part, std::uint64_t first, std::uint64_t l
       std::uint32_t* out = pop.spiked.data() + s * pop.size() + begin;
       std::size_t count = 0;
       if (begin < end) {
+        // The kernel leaves the consumed slot +0.0 over [begin, end): no separate clear pass.
         count = pop.group->step_range(begin, end, pop.ring.slot(m, 0), pop.ring.slot(m, 1),
                                       pop.i_ext.empty() ? nullptr : pop.i_ext.data(), out);
-        pop.ring.clear_slot_range(m, begin, end);
         for (std::size_t k = 0; k < count; ++k) ++pop.counts[out[k]];
       }
       pop.part_spiked[s * parts_ + part] = static_cast<std::uint32_t>(count);

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,12 +35,18 @@ void check_against_single_neurons(const std::map<std::string, std::vector<double
   std::size_t spikes = 0;
   for (int m = 0; m < 3000; ++m) {
     for (std::size_t k = 0; k < n; ++k) exc[k] = (m % (7 + static_cast<int>(k))) == 0 ? 0.05 * static_cast<double>(k + 1) : 0.0;
+    // The step consumes its input, so the single neurons get their own copies.
+    const std::vector<double> exc_in = exc, inh_in = inh;
     const std::size_t count = group.step(exc.data(), inh.data(), ext.data(), spiked.data());
     spikes += count;
     std::size_t next = 0;
     for (std::size_t k = 0; k < n; ++k) {
-      const double e = exc[k], i = inh[k], x = ext[k];
+      double e = exc_in[k], i = inh_in[k];
+      const double x = ext[k];
       const bool fired = singles[k].step(&e, &i, &x, one_spike.data()) == 1;
+      ASSERT_TRUE(e == 0.0 && i == 0.0 && !std::signbit(e) && !std::signbit(i))
+          << Kernel::model_name << ": input of neuron " << k << " after its step is (" << e << ", " << i
+          << "), expected +0.0 (consumed)";
       const bool in_group = next < count && spiked[next] == k;
       if (in_group) ++next;
       ASSERT_EQ(fired, in_group) << Kernel::model_name << ": spike of neuron " << k << " at step " << m;

@@ -91,11 +91,12 @@ TEST(LifCondExp, SubthresholdTrajectoryConvergesToReference) {
       const double t = m * dt;
       const bool kick_e = std::abs(t - 10.0) < dt / 2 || std::abs(t - 40.0) < dt / 2;
       const bool kick_i = std::abs(t - 25.0) < dt / 2;
-      std::vector<double> in_e{kick_e ? 4.0 : 0.0}, in_i{kick_i ? 60.0 : 0.0};
+      const double kick_ge = kick_e ? 4.0 : 0.0, kick_gi = kick_i ? 60.0 : 0.0;
+      std::vector<double> in_e{kick_ge}, in_i{kick_gi};  // consumed by the step
       ASSERT_EQ(k.step(in_e.data(), in_i.data(), ext.data(), spiked), 0u) << "must stay below threshold";
       for (int s = 0; s < 1000; ++s) ref.advance(dt / 1000.0, 0.02);
-      ref.ge += in_e[0];
-      ref.gi += in_i[0];
+      ref.ge += kick_ge;
+      ref.gi += kick_gi;
       err = std::max(err, std::abs(k.state("v")[0] - ref.v));
       ASSERT_NEAR(k.state("g_exc")[0], ref.ge, 1e-9) << "g_exc (nS) at t = " << t + dt;
     }

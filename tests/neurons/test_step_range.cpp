@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -46,10 +47,25 @@ void check_split(const std::map<std::string, double>& base, double rel, double i
       inh[k] = r.uniform() < 0.05 ? -in_scale * r.uniform() * 0.5 : 0.0;
       ext[k] = drive * r.uniform();
     }
+    // Each step consumes (zeroes) the input it reads, so the two kernels get their own copies.
+    std::vector<double> exc_split = exc, inh_split = inh;
+    const std::vector<double> exc_in = exc;
     const std::size_t n_whole = whole.step(exc.data(), inh.data(), ext.data(), spiked_whole.data());
     std::size_t n_split = 0;
     for (std::size_t c = 0; c + 1 < cuts.size(); ++c) {
-      n_split += split.step_range(cuts[c], cuts[c + 1], exc.data(), inh.data(), ext.data(), spiked_split.data() + n_split);
+      n_split += split.step_range(cuts[c], cuts[c + 1], exc_split.data(), inh_split.data(), ext.data(),
+                                  spiked_split.data() + n_split);
+      // Only the range's own entries are consumed: the later ranges' input is still there.
+      for (std::size_t k = cuts[c + 1]; k < kN; ++k) {
+        ASSERT_EQ(exc_split[k], exc_in[k]) << Kernel::model_name << ": step_range(" << cuts[c] << ", "
+                                                       << cuts[c + 1] << ") changed the input of neuron " << k;
+      }
+    }
+    for (std::size_t k = 0; k < kN; ++k) {
+      for (const double x : {exc[k], inh[k], exc_split[k], inh_split[k]}) {
+        ASSERT_TRUE(x == 0.0 && !std::signbit(x)) << Kernel::model_name << ": input of neuron " << k << " at step " << m
+                                                  << " after the step is " << x << ", expected +0.0 (consumed)";
+      }
     }
     spikes += n_whole;
     ASSERT_EQ(n_split, n_whole) << Kernel::model_name << ": spike count at step " << m << " (must be identical)";

@@ -1,6 +1,6 @@
 // Delayed synaptic input of one population: an accumulator per (delay slot, receptor, neuron).
-// A spike due at step s is added into slot s mod length; the population consumes and clears the
-// slot of the step it is advancing, so delivery never sorts by delay.
+// A spike due at step s is added into slot s mod length; the population's kernel consumes the slot
+// of the step it is advancing, zeroing each entry as it reads it, so delivery never sorts by delay.
 #pragma once
 
 #include <algorithm>

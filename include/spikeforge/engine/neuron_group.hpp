@@ -21,12 +21,14 @@ public:
   virtual std::span<double> state(std::string_view name) = 0;
   virtual std::span<const std::string_view> state_names() const noexcept = 0;
   virtual void clear_refractory() noexcept = 0;
-  /// One step of every neuron; see neurons::LifCurrExpKernel::step for the arguments.
-  virtual std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext,
+  /// One step of every neuron; see neurons::LifCurrExpKernel::step for the arguments. The step
+  /// consumes its input: every in_exc/in_inh entry it reads is left +0.0.
+  virtual std::size_t step(double* in_exc, double* in_inh, const double* i_ext,
                            std::uint32_t* spiked) noexcept = 0;
   /// One step of neurons [begin, end) only; arrays indexed by neuron id, spiking ids (absolute)
   /// written to spiked[0...]; returns their number. Results do not depend on the range split.
-  virtual std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+  /// Leaves in_exc/in_inh +0.0 over [begin, end) (the engine relies on it to clear its ring slot).
+  virtual std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                                  const double* i_ext, std::uint32_t* spiked) noexcept = 0;
 };
 
@@ -39,11 +41,11 @@ public:
   std::span<double> state(std::string_view name) override { return kernel_.state(name); }
   std::span<const std::string_view> state_names() const noexcept override { return Kernel::state_names; }
   void clear_refractory() noexcept override { kernel_.clear_refractory(); }
-  std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext,
+  std::size_t step(double* in_exc, double* in_inh, const double* i_ext,
                    std::uint32_t* spiked) noexcept override {
     return kernel_.step(in_exc, in_inh, i_ext, spiked);
   }
-  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept override {
     return kernel_.step_range(begin, end, in_exc, in_inh, i_ext, spiked);
   }

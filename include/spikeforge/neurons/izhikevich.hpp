@@ -60,14 +60,16 @@ public:
   }
   void clear_refractory() noexcept {}
 
-  /// One step; in_exc/in_inh are voltage jumps in mV, i_ext in the model's input unit (or nullptr).
-  std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+  /// One step; in_exc/in_inh are voltage jumps in mV, consumed (set to +0.0) as they are read;
+  /// i_ext in the model's input unit (or nullptr).
+  std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
     return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
   }
   /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
   /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
-  /// update is independent of the range it is advanced in (bit-identical results).
-  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+  /// update is independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
+  /// in_exc/in_inh over [begin, end) only.
+  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
       return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
@@ -76,7 +78,7 @@ public:
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
+  std::size_t step_impl(std::size_t begin, std::size_t end, double* __restrict in_exc, double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     if (begin >= end) return 0;
@@ -89,11 +91,16 @@ private:
       T current = coef<T>(i_off, k);
       if constexpr (Ext) current = current + load<T>(i_ext + k);
       T vk = load<T>(v + k);
-      const T uk = load<T>(u + k), peak = coef<T>(ppeak, k);
-      vk = vk + half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
-      vk = vk + half * ((0.04 * vk + 5.0) * vk + 140.0 - uk + current);
-      const T u_new = uk + dt * coef<T>(pa, k) * (coef<T>(pb, k) * select(vk < peak, vk, peak) - uk);
+      const T uk = load<T>(u + k), peak = coef<T>(ppeak, k), h = splat<T>(half);
+      // The terms of dv/dt that do not depend on v are the same in both half steps.
+      const T rest = (current + 140.0) - uk;
+      vk = fma(h, fma(fma(splat<T>(0.04), vk, splat<T>(5.0)), vk, rest), vk);
+      vk = fma(h, fma(fma(splat<T>(0.04), vk, splat<T>(5.0)), vk, rest), vk);
+      const T drift = coef<T>(pb, k) * select(vk < peak, vk, peak) - uk;
+      const T u_new = fma(dt * coef<T>(pa, k), drift, uk);
       vk = vk + load<T>(in_exc + k) + load<T>(in_inh + k);
+      store(in_exc + k, splat<T>(0.0));
+      store(in_inh + k, splat<T>(0.0));
       const auto spike = vk >= peak;
       store(v + k, select(spike, coef<T>(pc, k), vk));
       store(u + k, select(spike, u_new + coef<T>(pd, k), u_new));

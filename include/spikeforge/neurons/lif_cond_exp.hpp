@@ -48,10 +48,12 @@ template <class T> inline T relaxation_factor(T x) noexcept {
                    c11 = -1.0 / 479001600;
   const T y = x * 0.5;
   const T y2 = y * y, y4 = y2 * y2, y8 = y4 * y4;
-  const T q0 = c0 + c1 * y, q1 = c2 + c3 * y, q2 = c4 + c5 * y, q3 = c6 + c7 * y, q4 = c8 + c9 * y, q5 = c10 + c11 * y;
-  const T r0 = q0 + q1 * y2, r1 = q2 + q3 * y2, r2 = q4 + q5 * y2;
-  const T half = (r0 + r1 * y4) + r2 * y8;  // phi(y)
-  const T series = half * (1.0 - half * (x * 0.25));
+  const auto c = [](double v) { return splat<T>(v); };
+  const T q0 = fma(c(c1), y, c(c0)), q1 = fma(c(c3), y, c(c2)), q2 = fma(c(c5), y, c(c4)), q3 = fma(c(c7), y, c(c6)),
+          q4 = fma(c(c9), y, c(c8)), q5 = fma(c(c11), y, c(c10));
+  const T r0 = fma(q1, y2, q0), r1 = fma(q3, y2, q2), r2 = fma(q5, y2, q4);
+  const T half = fma(r2, y8, fma(r1, y4, r0));  // phi(y)
+  const T series = half * fnma(half, x * 0.25, c(1.0));
   const auto small = (x < 0.5) & (x > -0.5);
   if constexpr (std::is_same_v<T, double>) {
     if (small) return series;
@@ -107,14 +109,16 @@ public:
   }
   void clear_refractory() noexcept { refrac_.assign(refrac_.size(), 0.0); }
 
-  /// One step; in_exc/in_inh in nS, i_ext in nA (or nullptr). See LifCurrExpKernel::step.
-  std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+  /// One step; in_exc/in_inh in nS (consumed: set to +0.0 as they are read), i_ext in nA (or
+  /// nullptr). See LifCurrExpKernel::step.
+  std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
     return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
   }
   /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
   /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
-  /// update is independent of the range it is advanced in (bit-identical results).
-  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+  /// update is independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
+  /// in_exc/in_inh over [begin, end) only.
+  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
       return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
@@ -123,7 +127,7 @@ public:
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
+  std::size_t step_impl(std::size_t begin, std::size_t end, double* __restrict in_exc, double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     if (begin >= end) return 0;
@@ -136,14 +140,17 @@ private:
         p11i(p11i_.data()), ref(ref_steps_.data());
     return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
       const T ge_old = load<T>(ge + k), gi_old = load<T>(gi + k), v_old = load<T>(v + k), r_old = load<T>(r + k);
-      T drive = coef<T>(drive0, k) + ge_old * coef<T>(e_exc, k) + gi_old * coef<T>(e_inh, k);
-      if constexpr (Ext) drive = drive + kMilliVoltPerNanoAmpMsPerPicoFarad * load<T>(i_ext + k);
+      T drive = fma(ge_old, coef<T>(e_exc, k), coef<T>(drive0, k));
+      drive = fma(gi_old, coef<T>(e_inh, k), drive);
+      if constexpr (Ext) drive = fma(splat<T>(kMilliVoltPerNanoAmpMsPerPicoFarad), load<T>(i_ext + k), drive);
       const T g_total = coef<T>(g_leak, k) + ge_old + gi_old;
       const T h = coef<T>(dt_cm, k);
-      const T v_free = v_old + (drive - g_total * v_old) * h * relaxation_factor(g_total * h);
+      const T v_free = fma(fnma(g_total, v_old, drive) * h, relaxation_factor(g_total * h), v_old);
       const T v_new = select(r_old > 0.0, v_old, v_free);
-      store(ge + k, ge_old * coef<T>(p11e, k) + load<T>(in_exc + k));
-      store(gi + k, gi_old * coef<T>(p11i, k) + load<T>(in_inh + k));
+      store(ge + k, fma(ge_old, coef<T>(p11e, k), load<T>(in_exc + k)));
+      store(gi + k, fma(gi_old, coef<T>(p11i, k), load<T>(in_inh + k)));
+      store(in_exc + k, splat<T>(0.0));
+      store(in_inh + k, splat<T>(0.0));
       const auto spike = v_new >= coef<T>(v_th, k);
       const T r_dec = r_old - 1.0;
       store(v + k, select(spike, coef<T>(v_reset, k), v_new));

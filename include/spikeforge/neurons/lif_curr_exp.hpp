@@ -67,12 +67,13 @@ public:
     v_rest_ = head(get("v_rest"), m);
     v_reset_ = head(get("v_reset"), m);
     v_thresh_ = head(get("v_thresh"), m);
-    i_offset_ = head(get("i_offset"), m);
+    const auto& i_offset = get("i_offset");
     p22_.resize(m); p20_.resize(m); p11e_.resize(m); p11i_.resize(m); p21e_.resize(m); p21i_.resize(m);
-    ref_steps_.resize(m);
+    ref_steps_.resize(m); v_base_.resize(m);
     for (std::size_t k = 0; k < m; ++k) {
       p22_[k] = std::exp(-dt / tau_m[k]);
       p20_[k] = kMilliVoltPerNanoAmpMsPerPicoFarad * tau_m[k] / cm[k] * -std::expm1(-dt / tau_m[k]);
+      v_base_[k] = v_rest_[k] + i_offset[k] * p20_[k];
       p11e_[k] = std::exp(-dt / tau_e[k]);
       p11i_[k] = std::exp(-dt / tau_i[k]);
       p21e_[k] = current_to_voltage_propagator(dt, tau_m[k], tau_e[k], cm[k]);
@@ -106,15 +107,18 @@ public:
   void clear_refractory() noexcept { refrac_.assign(refrac_.size(), 0.0); }
 
   /// Advances every neuron by one step. in_exc/in_inh: input arriving at the end of the step (nA);
-  /// i_ext: injected current during the step (nA), or nullptr for none. Writes the indices of the
-  /// neurons that spiked to `spiked` (room for size() entries) and returns their number.
-  std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+  /// the step consumes it: each entry it reads is set to +0.0 in the same pass (the engine's input
+  /// ring then needs no separate clear of the slot). i_ext: injected current during the step (nA),
+  /// or nullptr for none. Writes the indices of the neurons that spiked to `spiked` (room for size()
+  /// entries) and returns their number.
+  std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
     return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
   }
   /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
   /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
-  /// update is independent of the range it is advanced in (bit-identical results).
-  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+  /// update is independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
+  /// in_exc/in_inh over [begin, end) only.
+  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
       return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
@@ -123,7 +127,7 @@ public:
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
+  std::size_t step_impl(std::size_t begin, std::size_t end, double* __restrict in_exc, double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     if (begin >= end) return 0;
@@ -132,19 +136,23 @@ private:
     double* __restrict ii = i_inh_.data();
     double* __restrict r = refrac_.data();
     double* __restrict theta = Adaptive ? theta_.data() : nullptr;
-    const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), i_off(i_offset_.data()),
+    const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), v_base(v_base_.data()),
         p22(p22_.data()), p20(p20_.data()), p11e(p11e_.data()), p11i(p11i_.data()), p21e(p21e_.data()),
         p21i(p21i_.data()), ref(ref_steps_.data()), p_theta(p_theta_.data()), theta_plus(theta_plus_.data());
     return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
-      T current = coef<T>(i_off, k);
-      if constexpr (Ext) current = current + load<T>(i_ext + k);
+      // v_rest + i_offset P20 is one coefficient; the rest are fused multiply-adds on v - v_rest
+      // (v_rest stays a fixed point exactly without input).
+      T base = coef<T>(v_base, k);
+      if constexpr (Ext) base = fma(load<T>(i_ext + k), coef<T>(p20, k), base);
       const T v_old = load<T>(v + k), r_old = load<T>(r + k), ie_old = load<T>(ie + k), ii_old = load<T>(ii + k);
-      const T rest = coef<T>(v_rest, k);
-      const T v_free = rest + (v_old - rest) * coef<T>(p22, k) + ie_old * coef<T>(p21e, k) +
-                       ii_old * coef<T>(p21i, k) + current * coef<T>(p20, k);
+      T v_free = fma(v_old - coef<T>(v_rest, k), coef<T>(p22, k), base);
+      v_free = fma(ie_old, coef<T>(p21e, k), v_free);
+      v_free = fma(ii_old, coef<T>(p21i, k), v_free);
       const T v_new = select(r_old > 0.0, v_old, v_free);
-      store(ie + k, ie_old * coef<T>(p11e, k) + load<T>(in_exc + k));
-      store(ii + k, ii_old * coef<T>(p11i, k) + load<T>(in_inh + k));
+      store(ie + k, fma(ie_old, coef<T>(p11e, k), load<T>(in_exc + k)));
+      store(ii + k, fma(ii_old, coef<T>(p11i, k), load<T>(in_inh + k)));
+      store(in_exc + k, splat<T>(0.0));
+      store(in_inh + k, splat<T>(0.0));
       T threshold = coef<T>(v_th, k);
       T theta_k = splat<T>(0.0);
       if constexpr (Adaptive) {
@@ -162,7 +170,7 @@ private:
 
   bool uniform_ = false;  // every coefficient array holds one shared value
   std::vector<double> v_, i_exc_, i_inh_, refrac_, theta_;
-  std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, theta_plus_;
+  std::vector<double> v_rest_, v_reset_, v_thresh_, v_base_, theta_plus_;
   std::vector<double> p22_, p20_, p11e_, p11i_, p21e_, p21i_, ref_steps_, p_theta_;
 };
 

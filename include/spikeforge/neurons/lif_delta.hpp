@@ -39,11 +39,12 @@ public:
     v_rest_ = head(get("v_rest"), m);
     v_reset_ = head(get("v_reset"), m);
     v_thresh_ = head(get("v_thresh"), m);
-    i_offset_ = head(get("i_offset"), m);
-    p22_.resize(m); p20_.resize(m); ref_steps_.resize(m);
+    const auto& i_offset = get("i_offset");
+    p22_.resize(m); p20_.resize(m); ref_steps_.resize(m); v_base_.resize(m);
     for (std::size_t k = 0; k < m; ++k) {
       p22_[k] = std::exp(-dt / tau_m[k]);
       p20_[k] = kMilliVoltPerNanoAmpMsPerPicoFarad * tau_m[k] / cm[k] * -std::expm1(-dt / tau_m[k]);
+      v_base_[k] = v_rest_[k] + i_offset[k] * p20_[k];
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
     v_ = expand(v_rest_, n);
@@ -58,14 +59,16 @@ public:
   }
   void clear_refractory() noexcept { refrac_.assign(refrac_.size(), 0.0); }
 
-  /// One step; in_exc/in_inh are voltage jumps in mV, i_ext in nA (or nullptr).
-  std::size_t step(const double* in_exc, const double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
+  /// One step; in_exc/in_inh are voltage jumps in mV, consumed (set to +0.0) as they are read;
+  /// i_ext in nA (or nullptr).
+  std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
     return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
   }
   /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
   /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
-  /// update is independent of the range it is advanced in (bit-identical results).
-  std::size_t step_range(std::size_t begin, std::size_t end, const double* in_exc, const double* in_inh,
+  /// update is independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
+  /// in_exc/in_inh over [begin, end) only.
+  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
       return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
@@ -74,20 +77,23 @@ public:
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(std::size_t begin, std::size_t end, const double* __restrict in_exc, const double* __restrict in_inh,
+  std::size_t step_impl(std::size_t begin, std::size_t end, double* __restrict in_exc, double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     if (begin >= end) return 0;
     double* __restrict v = v_.data();
     double* __restrict r = refrac_.data();
-    const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), i_off(i_offset_.data()),
+    const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), v_base(v_base_.data()),
         p22(p22_.data()), p20(p20_.data()), ref(ref_steps_.data());
     return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
-      T current = coef<T>(i_off, k);
-      if constexpr (Ext) current = current + load<T>(i_ext + k);
-      const T v_old = load<T>(v + k), r_old = load<T>(r + k), rest = coef<T>(v_rest, k);
-      const T v_free = rest + (v_old - rest) * coef<T>(p22, k) + current * coef<T>(p20, k) + load<T>(in_exc + k) +
-                       load<T>(in_inh + k);
+      // As lif_curr_exp: v_rest + i_offset P20 is one coefficient, v - v_rest decays by a fused
+      // multiply-add.
+      T base = coef<T>(v_base, k);
+      if constexpr (Ext) base = fma(load<T>(i_ext + k), coef<T>(p20, k), base);
+      const T v_old = load<T>(v + k), r_old = load<T>(r + k);
+      const T v_free = fma(v_old - coef<T>(v_rest, k), coef<T>(p22, k), base) + load<T>(in_exc + k) + load<T>(in_inh + k);
+      store(in_exc + k, splat<T>(0.0));
+      store(in_inh + k, splat<T>(0.0));
       const T v_new = select(r_old > 0.0, v_old, v_free);
       const auto spike = v_new >= coef<T>(v_th, k);
       const T r_dec = r_old - 1.0;
@@ -99,7 +105,7 @@ private:
 
   bool uniform_ = false;  // every coefficient array holds one shared value
   std::vector<double> v_, refrac_;
-  std::vector<double> v_rest_, v_reset_, v_thresh_, i_offset_, p22_, p20_, ref_steps_;
+  std::vector<double> v_rest_, v_reset_, v_thresh_, v_base_, p22_, p20_, ref_steps_;
 };
 
 }  // namespace spikeforge::neurons

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -81,6 +82,39 @@ template <bool Uniform> struct Coef {
   }
 };
 template <class T, bool Uniform> inline T coef(const Coef<Uniform>& c, std::size_t k) noexcept { return c.template at<T>(k); }
+
+/// a * b + c rounded once, lane-wise. Packs and doubles must round identically (a neuron's result
+/// may not depend on whether it falls in a pack or the scalar tail), so a pack without a fused
+/// instruction (SSE2, AVX without FMA) takes std::fma per lane rather than a separate multiply and add.
+inline double fma(double a, double b, double c) noexcept { return std::fma(a, b, c); }
+inline Pack fma(Pack a, Pack b, Pack c) noexcept {
+#if defined(__AVX512F__)
+  return std::bit_cast<Pack>(
+      _mm512_fmadd_pd(std::bit_cast<__m512d>(a), std::bit_cast<__m512d>(b), std::bit_cast<__m512d>(c)));
+#elif defined(__AVX__) && defined(__FMA__)
+  return std::bit_cast<Pack>(
+      _mm256_fmadd_pd(std::bit_cast<__m256d>(a), std::bit_cast<__m256d>(b), std::bit_cast<__m256d>(c)));
+#else
+  Pack r;
+  for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::fma(a[j], b[j], c[j]);
+  return r;
+#endif
+}
+/// c - a * b rounded once (negating a product is exact, so this equals fma(-a, b, c)).
+inline double fnma(double a, double b, double c) noexcept { return std::fma(-a, b, c); }
+inline Pack fnma(Pack a, Pack b, Pack c) noexcept {
+#if defined(__AVX512F__)
+  return std::bit_cast<Pack>(
+      _mm512_fnmadd_pd(std::bit_cast<__m512d>(a), std::bit_cast<__m512d>(b), std::bit_cast<__m512d>(c)));
+#elif defined(__AVX__) && defined(__FMA__)
+  return std::bit_cast<Pack>(
+      _mm256_fnmadd_pd(std::bit_cast<__m256d>(a), std::bit_cast<__m256d>(b), std::bit_cast<__m256d>(c)));
+#else
+  Pack r;
+  for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::fma(-a[j], b[j], c[j]);
+  return r;
+#endif
+}
 
 /// Lane-wise c ? a : b.
 inline double select(bool c, double a, double b) noexcept { return c ? a : b; }
