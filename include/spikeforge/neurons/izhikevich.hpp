@@ -104,7 +104,7 @@ private:
       const auto spike = vk >= peak;
       store(v + k, select(spike, coef<T>(pc, k), vk));
       store(u + k, select(spike, u_new + coef<T>(pd, k), u_new));
-      return spike;
+      return ge_bits(vk, peak);
     });
   }
 

@@ -162,9 +162,9 @@ private:
       const auto spike = v_new >= threshold;
       const T r_dec = r_old - 1.0;
       store(v + k, select(spike, coef<T>(v_reset, k), v_new));
-      store(r + k, select(spike, coef<T>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
+      store(r + k, select(spike, coef<T>(ref, k), positive_part(r_dec)));
       if constexpr (Adaptive) store(theta + k, select(spike, theta_k + coef<T>(theta_plus, k), theta_k));
-      return spike;
+      return ge_bits(v_new, threshold);
     });
   }
 

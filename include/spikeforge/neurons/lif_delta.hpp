@@ -95,11 +95,12 @@ private:
       store(in_exc + k, splat<T>(0.0));
       store(in_inh + k, splat<T>(0.0));
       const T v_new = select(r_old > 0.0, v_old, v_free);
-      const auto spike = v_new >= coef<T>(v_th, k);
+      const T threshold = coef<T>(v_th, k);
+      const auto spike = v_new >= threshold;
       const T r_dec = r_old - 1.0;
       store(v + k, select(spike, coef<T>(v_reset, k), v_new));
-      store(r + k, select(spike, coef<T>(ref, k), select(r_dec > 0.0, r_dec, splat<T>(0.0))));
-      return spike;
+      store(r + k, select(spike, coef<T>(ref, k), positive_part(r_dec)));
+      return ge_bits(v_new, threshold);
     });
   }
 

@@ -120,6 +120,28 @@ inline Pack fnma(Pack a, Pack b, Pack c) noexcept {
 inline double select(bool c, double a, double b) noexcept { return c ? a : b; }
 inline Pack select(Mask c, Pack a, Pack b) noexcept { return c ? a : b; }
 
+/// Lane-wise x > 0 ? x : +0.0 (a NaN gives +0.0): one max instruction, whose "first operand if
+/// greater, else the second" rule is exactly this select, where the generic select takes two.
+inline double positive_part(double x) noexcept { return x > 0.0 ? x : 0.0; }
+inline Pack positive_part(Pack x) noexcept {
+#if defined(__AVX512F__)
+  // The all-lanes zero-masked form: GCC 12's plain _mm512_max_pd trips -Wmaybe-uninitialized.
+  return std::bit_cast<Pack>(_mm512_maskz_max_pd(0xFF, std::bit_cast<__m512d>(x), _mm512_setzero_pd()));
+#elif defined(__AVX__)
+  return std::bit_cast<Pack>(_mm256_max_pd(std::bit_cast<__m256d>(x), _mm256_setzero_pd()));
+#elif defined(__SSE2__)
+  return std::bit_cast<Pack>(_mm_max_pd(std::bit_cast<__m128d>(x), _mm_setzero_pd()));
+#else
+  return select(x > 0.0, x, Pack{});
+#endif
+}
+
+/// The lanes where a >= b, as bits (lane j -> bit j). With AVX-512 the comparison goes straight
+/// to a mask register; bits(a >= b) would turn it into a vector and back (two more instructions
+/// per pack). A kernel returns this as its spike condition.
+inline unsigned ge_bits(double a, double b) noexcept { return a >= b ? 1u : 0u; }
+inline unsigned ge_bits(Pack a, Pack b) noexcept;
+
 /// The lanes of a comparison result as bits (lane j -> bit j): one movemask instruction.
 inline unsigned bits(bool c) noexcept { return c ? 1u : 0u; }
 inline unsigned bits(Mask c) noexcept {
@@ -133,6 +155,14 @@ inline unsigned bits(Mask c) noexcept {
   unsigned r = 0;
   for (std::size_t j = 0; j < kLanes; ++j) r |= (c[j] != 0 ? 1u : 0u) << j;
   return r;
+#endif
+}
+inline unsigned bits(unsigned b) noexcept { return b; }
+inline unsigned ge_bits(Pack a, Pack b) noexcept {
+#if defined(__AVX512F__)
+  return _mm512_cmp_pd_mask(std::bit_cast<__m512d>(a), std::bit_cast<__m512d>(b), _CMP_GE_OQ);
+#else
+  return bits(a >= b);
 #endif
 }
 /// True when any lane of a comparison result is set.
