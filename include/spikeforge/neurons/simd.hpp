@@ -31,7 +31,8 @@ using Mask = std::int64_t __attribute__((vector_size(kLanes * sizeof(double))));
 using UPack = std::uint64_t __attribute__((vector_size(kLanes * sizeof(double))));
 
 // GCC 12 inlines a kernel into a caller whose input arrays it knows to be one element long and
-// then warns about the pack path, which the loop bound (k + kLanes <= n) never runs there.
+// then warns about the pack path, which the loop bound (k + kLanes <= n) never runs there (loads
+// and, since the kernels consume their input, stores).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
@@ -45,11 +46,11 @@ template <class T> inline T load(const double* p) noexcept {
     return x;
   }
 }
+inline void store(double* p, double x) noexcept { *p = x; }
+inline void store(double* p, Pack x) noexcept { std::memcpy(p, &x, sizeof x); }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-inline void store(double* p, double x) noexcept { *p = x; }
-inline void store(double* p, Pack x) noexcept { std::memcpy(p, &x, sizeof x); }
 template <class T> inline T splat(double x) noexcept {
   if constexpr (std::is_same_v<T, double>) {
     return x;
@@ -83,10 +84,21 @@ template <bool Uniform> struct Coef {
 };
 template <class T, bool Uniform> inline T coef(const Coef<Uniform>& c, std::size_t k) noexcept { return c.template at<T>(k); }
 
-/// a * b + c rounded once, lane-wise. Packs and doubles must round identically (a neuron's result
-/// may not depend on whether it falls in a pack or the scalar tail), so a pack without a fused
-/// instruction (SSE2, AVX without FMA) takes std::fma per lane rather than a separate multiply and add.
-inline double fma(double a, double b, double c) noexcept { return std::fma(a, b, c); }
+/// True when the target has a fused multiply-add instruction (x86 FMA3, always on AArch64).
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+inline constexpr bool kFusedMultiplyAdd = true;
+#else
+inline constexpr bool kFusedMultiplyAdd = false;
+#endif
+
+/// a * b + c, lane-wise: rounded once where the target has FMA, else a multiply and an add
+/// (std::fma in software costs a library call per lane: 7-10 times slower kernels on SSE2).
+/// Packs and doubles round identically either way, so a neuron's result does not depend on
+/// whether it falls in a pack or the scalar tail; builds with and without FMA differ by rounding.
+inline double fma(double a, double b, double c) noexcept {
+  if constexpr (kFusedMultiplyAdd) return std::fma(a, b, c);
+  else return a * b + c;
+}
 inline Pack fma(Pack a, Pack b, Pack c) noexcept {
 #if defined(__AVX512F__)
   return std::bit_cast<Pack>(
@@ -95,13 +107,20 @@ inline Pack fma(Pack a, Pack b, Pack c) noexcept {
   return std::bit_cast<Pack>(
       _mm256_fmadd_pd(std::bit_cast<__m256d>(a), std::bit_cast<__m256d>(b), std::bit_cast<__m256d>(c)));
 #else
-  Pack r;
-  for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::fma(a[j], b[j], c[j]);
-  return r;
+  if constexpr (kFusedMultiplyAdd) {
+    Pack r;
+    for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::fma(a[j], b[j], c[j]);
+    return r;
+  } else {
+    return a * b + c;  // not contracted: the build uses -ffp-contract=off
+  }
 #endif
 }
-/// c - a * b rounded once (negating a product is exact, so this equals fma(-a, b, c)).
-inline double fnma(double a, double b, double c) noexcept { return std::fma(-a, b, c); }
+/// c - a * b, lane-wise, rounded as fma() (negating a product is exact: this is fma(-a, b, c)).
+inline double fnma(double a, double b, double c) noexcept {
+  if constexpr (kFusedMultiplyAdd) return std::fma(-a, b, c);
+  else return c - a * b;
+}
 inline Pack fnma(Pack a, Pack b, Pack c) noexcept {
 #if defined(__AVX512F__)
   return std::bit_cast<Pack>(
@@ -110,9 +129,13 @@ inline Pack fnma(Pack a, Pack b, Pack c) noexcept {
   return std::bit_cast<Pack>(
       _mm256_fnmadd_pd(std::bit_cast<__m256d>(a), std::bit_cast<__m256d>(b), std::bit_cast<__m256d>(c)));
 #else
-  Pack r;
-  for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::fma(-a[j], b[j], c[j]);
-  return r;
+  if constexpr (kFusedMultiplyAdd) {
+    Pack r;
+    for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::fma(-a[j], b[j], c[j]);
+    return r;
+  } else {
+    return c - a * b;
+  }
 #endif
 }
 
