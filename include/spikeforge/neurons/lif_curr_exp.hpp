@@ -9,7 +9,8 @@
 // exactly:  v' = v_rest + (v - v_rest) P22 + i_exc P21e + i_inh P21i + (i_offset + i_ext) P20,
 // i' = i P11, with P22 = exp(-h/tau_m), P11 = exp(-h/tau_syn), P20 = 1000 tau_m/cm (1 - P22) and
 // P21 from current_to_voltage_propagator() (stable when tau_syn == tau_m). The only error is
-// rounding, so v matches the closed form to ~1e-14 relative.
+// rounding, so v matches the closed form to ~1e-14 relative. The sums are fused multiply-adds
+// (simd::fma) on v - v_rest, with v_rest + i_offset P20 precomputed.
 // Order within a step: v is advanced with the synaptic currents at the start of the step, then
 // the currents decay, then the step's arriving input (weights in nA, sign as given) is added, so
 // an input becomes visible at the step boundary where it arrives (the start of the next step).
