@@ -54,7 +54,7 @@ def test_results_have_documented_shapes_units_and_dtypes(sim):
         trace.u
     assert "StateTrace(100 samples x 3 neurons" in repr(trace)
     assert sim.bytes_per_synapse > 0
-    assert (sim.backend, sim.threads, sim.seed, sim.dt) == ("cpu", 1, 5, 0.1)
+    assert (sim.backend, sim.threads, sim.seed, sim.dt) == ("cpu", 0, 5, 0.1)  # threads 0: every core (the default)
     assert sim.network == small_network() and "Simulator(backend='cpu'" in repr(sim)
     assert sf.backends()[0] == "cpu"
 
