@@ -726,7 +726,11 @@ void Engine::deliver_part(std::size_t part, std::uint64_t first, std::uint64_t l
       if (count == 0) continue;
       for (std::size_t j : pop.outgoing) {
         const Projection& proj = projs_[j];
-        for (std::size_t k = 0; k < count; ++k) deliver(part, proj, ids[k], 1.0, stamp);
+        constexpr std::size_t kAhead = 2;  // rows fetched ahead of delivery (SynapseStore::prefetch_row)
+        for (std::size_t k = 0; k < count; ++k) {
+          if (!proj.plastic && k + kAhead < count) proj.store.prefetch_row(ids[k + kAhead]);
+          deliver(part, proj, ids[k], 1.0, stamp);
+        }
       }
     }
     if (!any_plastic_) continue;
