@@ -124,7 +124,8 @@ class Simulator:
     """Runs a Network on a backend.
 
     Simulator(net, backend="cpu", threads=0, seed=1): backend is one of spikeforge.backends();
-    threads is the number of worker threads, 0 = every core (results do not depend on it, bit for
+    threads is the number of worker threads, 0 = automatic (every core when the network is large
+    enough to gain from them, else one; results do not depend on it, bit for
     bit); seed keys run-time
     randomness (Poisson sources). double_weights: plastic projections of the cpu backend keep
     weights and traces in double precision. device (serial port), baud, timeout_ms, core_neurons,

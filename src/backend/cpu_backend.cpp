@@ -7,8 +7,7 @@
 namespace spikeforge {
 
 std::size_t resolve_threads(int requested) noexcept {
-  if (requested > 0) return static_cast<std::size_t>(requested);
-  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  return requested > 0 ? static_cast<std::size_t>(requested) : 0;  // 0: the engine chooses
 }
 
 CpuBackend::CpuBackend(const model::Network& network, const SimulatorOptions& options)

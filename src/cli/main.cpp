@@ -117,7 +117,7 @@ int cmd_run(int argc, char** argv) {
                  "(--backend cpu,fpga-sim) run one after another and print side by side; --spikes and\n"
                  "--save-weights then use the last. --save-weights writes the network with the\n"
                  "weights the run ended with (learned weights survive in the file). --spikes writes every\n"
-                 "recorded spike as probe,time_ms,id. --threads: cpu worker threads, 0 (default) = every core;\n"
+                 "recorded spike as probe,time_ms,id. --threads: cpu worker threads, 0 (default) = automatic;\n"
                  "results are identical for any count. Backends: "
               << [] {
                    std::string s;

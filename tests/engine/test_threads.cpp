@@ -164,6 +164,21 @@ TEST(ThreadedEngine, BrunelWithDelaysAndPoissonDriveIsBitwiseIdentical) {
   }
 }
 
+// threads = 0 lets the engine choose: one partition where the threads' two meetings per window
+// would cost more than they save (COBA 4k, one-step windows), every core where a window holds
+// enough neuron steps (Brunel: 10^4 neurons x 15 steps).
+TEST(ThreadedEngine, AutomaticThreadCountFollowsTheWorkPerWindow) {
+  EXPECT_EQ(spikeforge::engine::Engine::auto_partitions(4000, 1, 2), 1u) << "COBA 4k, 1-step window, 2 cores";
+  EXPECT_EQ(spikeforge::engine::Engine::auto_partitions(64000, 1, 2), 2u) << "COBA 64k, 1-step window, 2 cores";
+  EXPECT_EQ(spikeforge::engine::Engine::auto_partitions(10000, 15, 2), 2u) << "Brunel, 15-step window, 2 cores";
+  EXPECT_EQ(spikeforge::engine::Engine::auto_partitions(10000, 15, 1), 1u) << "one core";
+  EXPECT_EQ(spikeforge::engine::Engine::auto_partitions(2000, 16, 8), 1u) << "32000 neuron steps: below 32768";
+  Network coba = spikeforge::examples::coba_network(11);
+  spikeforge::model::validate(coba);
+  const spikeforge::engine::Engine engine(coba, 1, false, 0);
+  EXPECT_EQ(engine.threads(), 1u) << "COBA 4k with threads = 0: one partition expected";
+}
+
 TEST(ThreadedEngine, RunSplitIntoCallsEqualsOneRun) {
   const Network net = brunel_with_inputs();
   for (std::size_t threads : {1u, 2u}) {

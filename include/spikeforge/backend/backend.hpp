@@ -24,8 +24,10 @@ using engine::WeightRecord;
 struct SimulatorOptions {
   std::string backend = "cpu";  ///< see backend_names()
   std::uint64_t seed = 1;       ///< seed of run-time randomness (Poisson sources)
-  /// cpu: worker threads, 0 to kMaxThreads; 0 (the default) = every core
-  /// (std::thread::hardware_concurrency()). Results are bitwise identical for any value.
+  /// cpu: worker threads, 0 to kMaxThreads; 0 (the default) = automatic: every core
+  /// (std::thread::hardware_concurrency()) when the network has enough work per synchronisation
+  /// window to gain from them, else one (engine::Engine::auto_partitions). Results are bitwise
+  /// identical for any value.
   int threads = 0;
   static constexpr int kMaxThreads = 1024;
   /// cpu: plastic projections keep weights, traces and eligibilities in double precision

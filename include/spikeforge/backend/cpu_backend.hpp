@@ -7,7 +7,8 @@
 
 namespace spikeforge {
 
-/// The partitions the cpu engine runs with for SimulatorOptions::threads (0: hardware_concurrency()).
+/// The partitions the cpu engine is asked for by SimulatorOptions::threads (0: the engine chooses,
+/// engine::Engine::auto_partitions()).
 std::size_t resolve_threads(int requested) noexcept;
 
 class CpuBackend final : public Backend {

@@ -26,7 +26,8 @@ public:
   /// Builds every group, synapse store, source and probe of `network` (which must already be
   /// valid: the Simulator calls model::validate first). `run_seed` keys the Poisson draws.
   /// `double_weights`: plastic projections in double precision (reference runs). `threads`: the
-  /// number of partitions P (>= 1), each run by one oneTBB task; results do not depend on it.
+  /// number of partitions P, each run by one oneTBB task; 0 = automatic (auto_partitions());
+  /// results do not depend on it.
   Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights = false,
          std::size_t threads = 1);
   ~Engine();
@@ -40,6 +41,10 @@ public:
 
   /// Advances by `n` steps.
   void run(std::uint64_t n);
+
+  /// P for threads = 0: every core when a window holds at least 32768 neuron steps (the work that
+  /// pays for the threads' two meetings per window), else 1.
+  static std::size_t auto_partitions(std::size_t neurons, std::uint64_t window, std::size_t cores) noexcept;
 
   /// Partitions (threads) P the engine runs with.
   std::size_t threads() const noexcept { return parts_; }
@@ -125,6 +130,7 @@ private:
 
   double dt_ = 0.1;
   std::size_t parts_ = 1;
+  bool auto_threads_ = false;  // threads = 0: parts_ chosen by auto_partitions() once the window is known
   std::uint64_t window_ = 1;
   std::vector<std::uint64_t> cut_steps_;  // sorted: no window may span one (rate schedule changes)
   std::vector<double> modulators_;        // per window step
