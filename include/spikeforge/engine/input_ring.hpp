@@ -29,13 +29,6 @@ public:
     double* first = slot(step, 0);
     std::fill(first, first + kReceptors * neurons_, 0.0);
   }
-  /// Clears neurons [begin, end) of both receptors of one slot (a thread's share).
-  void clear_slot_range(std::uint64_t step, std::size_t begin, std::size_t end) noexcept {
-    for (std::size_t r = 0; r < kReceptors; ++r) {
-      double* first = slot(step, r);
-      std::fill(first + begin, first + end, 0.0);
-    }
-  }
   void clear() noexcept { std::fill(data_.begin(), data_.end(), 0.0); }
   std::size_t bytes() const noexcept { return data_.size() * sizeof(double); }
 
