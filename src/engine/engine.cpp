@@ -708,7 +708,7 @@ void Engine::advance_part(std::size_t part, std::uint64_t first, std::uint64_t l
       std::size_t count = 0;
       if (begin < end) {
         // The kernel leaves the consumed slot +0.0 over [begin, end): no separate clear pass.
-        count = pop.group->step_range(begin, end, pop.ring.slot(m, 0), pop.ring.slot(m, 1),
+        count = pop.group->step_range(m, begin, end, pop.ring.slot(m, 0), pop.ring.slot(m, 1),
                                       pop.i_ext.empty() ? nullptr : pop.i_ext.data(), out);
         for (std::size_t k = 0; k < count; ++k) ++pop.counts[out[k]];
       }
@@ -735,15 +735,27 @@ void Engine::deliver_part(std::size_t part, std::uint64_t first, std::uint64_t l
         }
       }
     }
+    // Short rows (COBA's and CUBA's 80 synapses) are bound by the latency of their first cache
+    // lines: the rows of the step's first spikes are requested together before any is delivered,
+    // later ones kAhead spikes ahead of delivery (SynapseStore::prefetch_row; no effect on results).
+    constexpr std::size_t kUpfront = 8, kAhead = 4;
+    for (const Population& pop : pops_) {
+      const std::uint32_t* ids = pop.spiked.data() + s * pop.size();
+      const std::size_t count = std::min<std::size_t>(pop.n_spiked[s], kUpfront);
+      for (std::size_t j : pop.outgoing) {
+        const Projection& proj = projs_[j];
+        if (proj.plastic) continue;
+        for (std::size_t k = 0; k < count; ++k) proj.store.prefetch_row(ids[k]);
+      }
+    }
     for (const Population& pop : pops_) {
       const std::uint32_t* ids = pop.spiked.data() + s * pop.size();
       const std::size_t count = pop.n_spiked[s];
       if (count == 0) continue;
       for (std::size_t j : pop.outgoing) {
         const Projection& proj = projs_[j];
-        constexpr std::size_t kAhead = 2;  // rows fetched ahead of delivery (SynapseStore::prefetch_row)
         for (std::size_t k = 0; k < count; ++k) {
-          if (!proj.plastic && k + kAhead < count) proj.store.prefetch_row(ids[k + kAhead]);
+          if (!proj.plastic && k + kAhead < count && k + kAhead >= kUpfront) proj.store.prefetch_row(ids[k + kAhead]);
           deliver(part, proj, ids[k], 1.0, stamp);
         }
       }

@@ -25,11 +25,12 @@ public:
   /// consumes its input: every in_exc/in_inh entry it reads is left +0.0.
   virtual std::size_t step(double* in_exc, double* in_inh, const double* i_ext,
                            std::uint32_t* spiked) noexcept = 0;
-  /// One step of neurons [begin, end) only; arrays indexed by neuron id, spiking ids (absolute)
-  /// written to spiked[0...]; returns their number. Results do not depend on the range split.
-  /// Leaves in_exc/in_inh +0.0 over [begin, end) (the engine relies on it to clear its ring slot).
-  virtual std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
-                                 const double* i_ext, std::uint32_t* spiked) noexcept = 0;
+  /// Step number `step` (consecutive from 0 for each neuron; it places refractory periods) of
+  /// neurons [begin, end) only; arrays indexed by neuron id, spiking ids (absolute) written to
+  /// spiked[0...]; returns their number. Results do not depend on the range split. Leaves
+  /// in_exc/in_inh +0.0 over [begin, end) (the engine relies on it to clear its ring slot).
+  virtual std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc,
+                                 double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept = 0;
 };
 
 template <class Kernel>
@@ -45,9 +46,9 @@ public:
                    std::uint32_t* spiked) noexcept override {
     return kernel_.step(in_exc, in_inh, i_ext, spiked);
   }
-  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
+  std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept override {
-    return kernel_.step_range(begin, end, in_exc, in_inh, i_ext, spiked);
+    return kernel_.step_range(step, begin, end, in_exc, in_inh, i_ext, spiked);
   }
   Kernel& kernel() noexcept { return kernel_; }
 

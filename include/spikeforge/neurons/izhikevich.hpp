@@ -63,14 +63,14 @@ public:
   /// One step; in_exc/in_inh are voltage jumps in mV, consumed (set to +0.0) as they are read;
   /// i_ext in the model's input unit (or nullptr).
   std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
+    return step_range(0, 0, size(), in_exc, in_inh, i_ext, spiked);
   }
   /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
   /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
   /// update is independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
-  /// in_exc/in_inh over [begin, end) only.
-  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
-                         const double* i_ext, std::uint32_t* spiked) noexcept {
+  /// in_exc/in_inh over [begin, end) only. The step number is not used (no refractory period).
+  std::size_t step_range(std::uint64_t /*step*/, std::size_t begin, std::size_t end, double* in_exc,
+                         double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
       return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
     });

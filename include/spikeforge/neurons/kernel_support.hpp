@@ -87,4 +87,24 @@ inline double current_to_voltage_propagator(double h, double tau_m, double tau_s
 /// Refractory period in whole steps (rounded to nearest).
 inline double refractory_steps(double tau_refrac, double dt) noexcept { return std::nearbyint(tau_refrac / dt); }
 
+/// Refractoriness as the index of the first step a neuron integrates again ("until", a whole number
+/// held exactly in a double up to 2^53 steps): a neuron is held during step m while until > m. A
+/// spike in step m sets until = m + 1 + refractory steps, so the neuron is held in steps m + 1 ...
+/// m + refractory steps. Only spiking neurons write it, so the per-step pass reads the array and
+/// never stores to it (a countdown would cost a store per neuron and step). 0 ends every period.
+///
+/// What a spike does to the neurons that spiked in step `step` (ids in spiked[0, count)): v to
+/// v_reset and the start of the refractory period. `v_reset` and `ref_steps` are a kernel's
+/// coefficients (simd::Coef: shared or per neuron).
+template <class CoefT>
+inline void reset_spiked(const std::uint32_t* spiked, std::size_t count, std::uint64_t step, double* v,
+                         double* until, const CoefT& v_reset, const CoefT& ref_steps) noexcept {
+  const double next = static_cast<double>(step) + 1.0;
+  for (std::size_t s = 0; s < count; ++s) {
+    const std::uint32_t k = spiked[s];
+    v[k] = v_reset.template at<double>(k);
+    until[k] = next + ref_steps.template at<double>(k);
+  }
+}
+
 }  // namespace spikeforge::neurons

@@ -96,7 +96,7 @@ public:
     v_ = v_rest;  // full per-neuron array from the parameter set
     g_exc_.assign(n, 0.0);
     g_inh_.assign(n, 0.0);
-    refrac_.assign(n, 0.0);
+    until_.assign(n, 0.0);
   }
 
   std::size_t size() const noexcept { return v_.size(); }
@@ -107,61 +107,59 @@ public:
     if (name == "g_inh") return g_inh_;
     throw Error(std::string(model_name) + " kernel: no state variable '" + std::string(name) + "'");
   }
-  void clear_refractory() noexcept { refrac_.assign(refrac_.size(), 0.0); }
+  void clear_refractory() noexcept { until_.assign(until_.size(), 0.0); }
 
   /// One step; in_exc/in_inh in nS (consumed: set to +0.0 as they are read), i_ext in nA (or
   /// nullptr). See LifCurrExpKernel::step.
   std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
+    return step_range(clock_++, 0, size(), in_exc, in_inh, i_ext, spiked);
   }
-  /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
-  /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
-  /// update is independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
-  /// in_exc/in_inh over [begin, end) only.
-  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
+  /// Step number `step` of neurons [begin, end) only; see LifCurrExpKernel::step_range.
+  std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
+      return step_impl<Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(std::size_t begin, std::size_t end, double* __restrict in_exc, double* __restrict in_inh,
+  std::size_t step_impl(std::uint64_t step, std::size_t begin, std::size_t end, double* __restrict in_exc,
+                        double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     if (begin >= end) return 0;
     double* __restrict v = v_.data();
     double* __restrict ge = g_exc_.data();
     double* __restrict gi = g_inh_.data();
-    double* __restrict r = refrac_.data();
+    double* __restrict until = until_.data();
     const Coef<Uniform> drive0(leak_drive_.data()), e_exc(e_exc_.data()), e_inh(e_inh_.data()), g_leak(g_leak_.data()),
         dt_cm(dt_over_cm_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), p11e(p11e_.data()),
         p11i(p11i_.data()), ref(ref_steps_.data());
-    return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
-      const T ge_old = load<T>(ge + k), gi_old = load<T>(gi + k), v_old = load<T>(v + k), r_old = load<T>(r + k);
+    const double now = static_cast<double>(step);
+    const std::size_t count = update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
+      const T ge_old = load<T>(ge + k), gi_old = load<T>(gi + k), v_old = load<T>(v + k);
       T drive = fma(ge_old, coef<T>(e_exc, k), coef<T>(drive0, k));
       drive = fma(gi_old, coef<T>(e_inh, k), drive);
       if constexpr (Ext) drive = fma(splat<T>(kMilliVoltPerNanoAmpMsPerPicoFarad), load<T>(i_ext + k), drive);
       const T g_total = coef<T>(g_leak, k) + ge_old + gi_old;
       const T h = coef<T>(dt_cm, k);
       const T v_free = fma(fnma(g_total, v_old, drive) * h, relaxation_factor(g_total * h), v_old);
-      const T v_new = select(r_old > 0.0, v_old, v_free);
+      const T v_new = select(load<T>(until + k) > now, v_old, v_free);
       store(ge + k, fma(ge_old, coef<T>(p11e, k), load<T>(in_exc + k)));
       store(gi + k, fma(gi_old, coef<T>(p11i, k), load<T>(in_inh + k)));
       store(in_exc + k, splat<T>(0.0));
       store(in_inh + k, splat<T>(0.0));
-      const T threshold = coef<T>(v_th, k);
-      const auto spike = v_new >= threshold;
-      const T r_dec = r_old - 1.0;
-      store(v + k, select(spike, coef<T>(v_reset, k), v_new));
-      store(r + k, select(spike, coef<T>(ref, k), positive_part(r_dec)));
-      return ge_bits(v_new, threshold);
+      store(v + k, v_new);  // reset_spiked() resets the few that spiked
+      return ge_bits(v_new, coef<T>(v_th, k));
     });
+    reset_spiked(spiked, count, step, v, until, v_reset, ref);
+    return count;
   }
 
   bool uniform_ = false;  // every coefficient array holds one shared value
-  std::vector<double> v_, g_exc_, g_inh_, refrac_;
+  std::uint64_t clock_ = 0;  // steps taken by step()
+  std::vector<double> v_, g_exc_, g_inh_, until_;
   std::vector<double> v_reset_, v_thresh_, e_exc_, e_inh_, g_leak_, leak_drive_, dt_over_cm_, p11e_, p11i_, ref_steps_;
 };
 

@@ -15,7 +15,8 @@
 // the currents decay, then the step's arriving input (weights in nA, sign as given) is added, so
 // an input becomes visible at the step boundary where it arrives (the start of the next step).
 // Refractoriness: after a spike v is held at v_reset for round(tau_refrac/dt) steps (the synaptic
-// currents keep evolving); the neuron integrates again from t_spike + tau_refrac.
+// currents keep evolving); the neuron integrates again from t_spike + tau_refrac. It is kept as the
+// step the neuron integrates again (kernel_support.hpp: refractory "until"), written at spikes only.
 // Threshold: v >= v_thresh (+ theta for the adaptive variant) after the step; v is then set to
 // v_reset. The adaptive variant's theta decays exactly (factor exp(-h/tau_theta)) each step and
 // jumps by theta_plus at each spike.
@@ -91,7 +92,7 @@ public:
     v_ = expand(v_rest_, n);
     i_exc_.assign(n, 0.0);
     i_inh_.assign(n, 0.0);
-    refrac_.assign(n, 0.0);
+    until_.assign(n, 0.0);
   }
 
   std::size_t size() const noexcept { return v_.size(); }
@@ -105,51 +106,56 @@ public:
     throw Error(std::string(model_name) + " kernel: no state variable '" + std::string(name) + "'");
   }
   /// Ends every refractory period (part of setting the initial state).
-  void clear_refractory() noexcept { refrac_.assign(refrac_.size(), 0.0); }
+  void clear_refractory() noexcept { until_.assign(until_.size(), 0.0); }
 
   /// Advances every neuron by one step. in_exc/in_inh: input arriving at the end of the step (nA);
   /// the step consumes it: each entry it reads is set to +0.0 in the same pass (the engine's input
   /// ring then needs no separate clear of the slot). i_ext: injected current during the step (nA),
   /// or nullptr for none. Writes the indices of the neurons that spiked to `spiked` (room for size()
-  /// entries) and returns their number.
+  /// entries) and returns their number. The kernel numbers these steps 0, 1, 2, ... itself (its
+  /// clock); a caller that numbers steps (the engine) uses step_range() instead.
   std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
+    return step_range(clock_++, 0, size(), in_exc, in_inh, i_ext, spiked);
   }
-  /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
-  /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
-  /// update is independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
+  /// Step number `step` of neurons [begin, end) only (a thread's share of the population): the
+  /// arrays are indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. A
+  /// neuron's steps must be numbered consecutively from 0 (or from any number after
+  /// clear_refractory()); the number only places the refractory periods. Each neuron's update is
+  /// independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
   /// in_exc/in_inh over [begin, end) only.
-  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
+  std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
+      return step_impl<Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(std::size_t begin, std::size_t end, double* __restrict in_exc, double* __restrict in_inh,
+  std::size_t step_impl(std::uint64_t step, std::size_t begin, std::size_t end, double* __restrict in_exc,
+                        double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     if (begin >= end) return 0;
     double* __restrict v = v_.data();
     double* __restrict ie = i_exc_.data();
     double* __restrict ii = i_inh_.data();
-    double* __restrict r = refrac_.data();
+    double* __restrict until = until_.data();
     double* __restrict theta = Adaptive ? theta_.data() : nullptr;
     const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), v_base(v_base_.data()),
         p22(p22_.data()), p20(p20_.data()), p11e(p11e_.data()), p11i(p11i_.data()), p21e(p21e_.data()),
         p21i(p21i_.data()), ref(ref_steps_.data()), p_theta(p_theta_.data()), theta_plus(theta_plus_.data());
-    return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
+    const double now = static_cast<double>(step);
+    const std::size_t count = update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
       // v_rest + i_offset P20 is one coefficient; the rest are fused multiply-adds on v - v_rest
       // (v_rest stays a fixed point exactly without input).
       T base = coef<T>(v_base, k);
       if constexpr (Ext) base = fma(load<T>(i_ext + k), coef<T>(p20, k), base);
-      const T v_old = load<T>(v + k), r_old = load<T>(r + k), ie_old = load<T>(ie + k), ii_old = load<T>(ii + k);
+      const T v_old = load<T>(v + k), ie_old = load<T>(ie + k), ii_old = load<T>(ii + k);
       T v_free = fma(v_old - coef<T>(v_rest, k), coef<T>(p22, k), base);
       v_free = fma(ie_old, coef<T>(p21e, k), v_free);
       v_free = fma(ii_old, coef<T>(p21i, k), v_free);
-      const T v_new = select(r_old > 0.0, v_old, v_free);
+      const T v_new = select(load<T>(until + k) > now, v_old, v_free);
       store(ie + k, fma(ie_old, coef<T>(p11e, k), load<T>(in_exc + k)));
       store(ii + k, fma(ii_old, coef<T>(p11i, k), load<T>(in_inh + k)));
       store(in_exc + k, splat<T>(0.0));
@@ -160,17 +166,17 @@ private:
         theta_k = load<T>(theta + k) * coef<T>(p_theta, k);
         threshold = threshold + theta_k;
       }
-      const auto spike = v_new >= threshold;
-      const T r_dec = r_old - 1.0;
-      store(v + k, select(spike, coef<T>(v_reset, k), v_new));
-      store(r + k, select(spike, coef<T>(ref, k), positive_part(r_dec)));
-      if constexpr (Adaptive) store(theta + k, select(spike, theta_k + coef<T>(theta_plus, k), theta_k));
+      store(v + k, v_new);  // reset_spiked() resets the few that spiked
+      if constexpr (Adaptive) store(theta + k, select(v_new >= threshold, theta_k + coef<T>(theta_plus, k), theta_k));
       return ge_bits(v_new, threshold);
     });
+    reset_spiked(spiked, count, step, v, until, v_reset, ref);
+    return count;
   }
 
   bool uniform_ = false;  // every coefficient array holds one shared value
-  std::vector<double> v_, i_exc_, i_inh_, refrac_, theta_;
+  std::uint64_t clock_ = 0;  // steps taken by step()
+  std::vector<double> v_, i_exc_, i_inh_, until_, theta_;
   std::vector<double> v_rest_, v_reset_, v_thresh_, v_base_, theta_plus_;
   std::vector<double> p22_, p20_, p11e_, p11i_, p21e_, p21i_, ref_steps_, p_theta_;
 };

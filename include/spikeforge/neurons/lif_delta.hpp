@@ -48,7 +48,7 @@ public:
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
     v_ = expand(v_rest_, n);
-    refrac_.assign(n, 0.0);
+    until_.assign(n, 0.0);
   }
 
   std::size_t size() const noexcept { return v_.size(); }
@@ -57,55 +57,53 @@ public:
     if (name == "v") return v_;
     throw Error(std::string(model_name) + " kernel: no state variable '" + std::string(name) + "'");
   }
-  void clear_refractory() noexcept { refrac_.assign(refrac_.size(), 0.0); }
+  void clear_refractory() noexcept { until_.assign(until_.size(), 0.0); }
 
   /// One step; in_exc/in_inh are voltage jumps in mV, consumed (set to +0.0) as they are read;
   /// i_ext in nA (or nullptr).
   std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return step_range(0, size(), in_exc, in_inh, i_ext, spiked);
+    return step_range(clock_++, 0, size(), in_exc, in_inh, i_ext, spiked);
   }
-  /// One step of neurons [begin, end) only (a thread's share of the population): the arrays are
-  /// indexed by neuron id as in step(), spiking ids (absolute) go to spiked[0...]. Each neuron's
-  /// update is independent of the range it is advanced in (bit-identical results). Consumes (zeroes)
-  /// in_exc/in_inh over [begin, end) only.
-  std::size_t step_range(std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
+  /// Step number `step` of neurons [begin, end) only; see LifCurrExpKernel::step_range.
+  std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
     return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(begin, end, in_exc, in_inh, i_ext, spiked);
+      return step_impl<Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
   template <bool Ext, bool Uniform>
-  std::size_t step_impl(std::size_t begin, std::size_t end, double* __restrict in_exc, double* __restrict in_inh,
+  std::size_t step_impl(std::uint64_t step, std::size_t begin, std::size_t end, double* __restrict in_exc,
+                        double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
     using namespace simd;
     if (begin >= end) return 0;
     double* __restrict v = v_.data();
-    double* __restrict r = refrac_.data();
+    double* __restrict until = until_.data();
     const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), v_base(v_base_.data()),
         p22(p22_.data()), p20(p20_.data()), ref(ref_steps_.data());
-    return update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
+    const double now = static_cast<double>(step);
+    const std::size_t count = update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
       // As lif_curr_exp: v_rest + i_offset P20 is one coefficient, v - v_rest decays by a fused
       // multiply-add.
       T base = coef<T>(v_base, k);
       if constexpr (Ext) base = fma(load<T>(i_ext + k), coef<T>(p20, k), base);
-      const T v_old = load<T>(v + k), r_old = load<T>(r + k);
+      const T v_old = load<T>(v + k);
       const T v_free = fma(v_old - coef<T>(v_rest, k), coef<T>(p22, k), base) + load<T>(in_exc + k) + load<T>(in_inh + k);
       store(in_exc + k, splat<T>(0.0));
       store(in_inh + k, splat<T>(0.0));
-      const T v_new = select(r_old > 0.0, v_old, v_free);
-      const T threshold = coef<T>(v_th, k);
-      const auto spike = v_new >= threshold;
-      const T r_dec = r_old - 1.0;
-      store(v + k, select(spike, coef<T>(v_reset, k), v_new));
-      store(r + k, select(spike, coef<T>(ref, k), positive_part(r_dec)));
-      return ge_bits(v_new, threshold);
+      const T v_new = select(load<T>(until + k) > now, v_old, v_free);
+      store(v + k, v_new);  // reset_spiked() resets the few that spiked
+      return ge_bits(v_new, coef<T>(v_th, k));
     });
+    reset_spiked(spiked, count, step, v, until, v_reset, ref);
+    return count;
   }
 
   bool uniform_ = false;  // every coefficient array holds one shared value
-  std::vector<double> v_, refrac_;
+  std::uint64_t clock_ = 0;  // steps taken by step()
+  std::vector<double> v_, until_;
   std::vector<double> v_rest_, v_reset_, v_thresh_, v_base_, p22_, p20_, ref_steps_;
 };
 
