@@ -8,6 +8,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -21,10 +22,33 @@
 
 namespace spikeforge::engine {
 
+namespace {
+constexpr std::size_t kPrefetchRows = 32;  // rows of arriving direct input fetched before the step
+
+/// Input on its way to a population with direct input: the storage range [begin, end) of
+/// projection `projection` times `scale`, added after the step it arrives in; or, with
+/// projection == kValue, `scale` added to neuron `begin` (additions made concrete because the
+/// projection's weights changed while they were in flight).
+struct PendingInput {
+  static constexpr std::uint32_t kValue = ~std::uint32_t{0};
+  std::uint32_t projection, begin, end, receptor;
+  double scale;
+};
+}  // namespace
+
 struct Engine::Population {
   std::string name;
   std::unique_ptr<NeuronGroup> group;
+  // Delayed input arrives one of two ways (docs/engine.md "Input"). Through the ring: delivery
+  // adds into the slot of the arrival step, the kernel consumes the slot. Direct (models with
+  // input_state(), no plastic projection in): delivery queues the synapse ranges in `pending`
+  // (per arrival slot and partition), and the partition adds them into the kernel's synaptic
+  // state right after the arrival step, so the kernel reads and clears no slot arrays.
   InputRing ring;
+  bool direct = false;
+  std::size_t slots = 1;                                  // ring length (delays + 1)
+  std::array<double*, InputRing::kReceptors> input{};     // direct: kernel state per receptor
+  std::vector<std::vector<PendingInput>> pending;         // direct: [slot * P + part]
   std::vector<CurrentInjection> currents;
   std::vector<double> applied;  // amplitude of each current now in i_ext (NaN: not yet applied)
   std::vector<double> i_ext;
@@ -252,7 +276,20 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     ring_length[proj.post] = std::max(ring_length[proj.post], max_delay + 1);
     (proj.pre_is_source ? sources_[proj.pre].outgoing : pops_[proj.pre].outgoing).push_back(j);
   }
-  for (std::size_t p = 0; p < pops_.size(); ++p) pops_[p].ring = InputRing(pops_[p].group->size(), ring_length[p]);
+  for (std::size_t p = 0; p < pops_.size(); ++p) {
+    Population& pop = pops_[p];
+    const bool plastic_in = std::any_of(projs_.begin(), projs_.end(), [&](const Projection& proj) {
+      return proj.post == p && proj.plastic != nullptr;
+    });
+    // A plastic store delivers into the ring itself (its weights change after emission).
+    pop.direct = !plastic_in && pop.group->direct_input(0) != nullptr;
+    pop.slots = ring_length[p];
+    if (pop.direct) {
+      for (std::size_t r = 0; r < InputRing::kReceptors; ++r) pop.input[r] = pop.group->direct_input(r);
+    } else {
+      pop.ring = InputRing(pop.group->size(), ring_length[p]);
+    }
+  }
 
   for (const auto& c : net.current_sources) {
     const std::ptrdiff_t p = find_pop(c.target);
@@ -394,6 +431,7 @@ void Engine::setup_partitions() {
   const std::size_t w = static_cast<std::size_t>(window_);
   for (auto& pop : pops_) {
     pop.bounds = split(pop.size(), parts_);
+    pop.pending.assign(pop.direct ? pop.slots * parts_ : 0, {});
     pop.spiked.assign(w * pop.size(), 0);
     pop.part_spiked.assign(w * parts_, 0);
     pop.n_spiked.assign(w, 0);
@@ -420,6 +458,7 @@ void Engine::set_initial_state() {
     }
     pop.group->clear_refractory();
     pop.ring.clear();
+    for (auto& list : pop.pending) list.clear();
     pop.applied.assign(pop.currents.size(), std::numeric_limits<double>::quiet_NaN());
     std::fill(pop.n_spiked.begin(), pop.n_spiked.end(), 0u);
     std::fill(pop.counts.begin(), pop.counts.end(), 0);
@@ -447,6 +486,8 @@ void Engine::reset() {
 }
 
 std::size_t Engine::fused_drives() const noexcept { return fused_.size(); }
+
+bool Engine::direct_input(std::size_t population) const { return pops_.at(population).direct; }
 
 std::size_t Engine::worker_threads_seen() const {
   std::lock_guard lock(threads_->mutex);
@@ -536,6 +577,14 @@ void Engine::deliver(std::size_t part, const Projection& proj, std::uint32_t pre
   // A spike stamped t_s with delay d steps takes effect at t_{s+d}: it is consumed by step s+d-1.
   if (proj.plastic) {
     proj.plastic->deliver(pre, scale, ring, receptor, stamp, PostRange{lo, hi, part});
+    return;
+  }
+  if (post.direct) {
+    const auto projection = static_cast<std::uint32_t>(&proj - projs_.data());
+    proj.store.ranges_part(pre, part, [&](std::uint32_t b, std::uint32_t e, std::uint32_t delay) {
+      const std::size_t slot = static_cast<std::size_t>((stamp + delay - 1) % post.slots);
+      post.pending[slot * parts_ + part].push_back({projection, b, e, static_cast<std::uint32_t>(receptor), scale});
+    });
     return;
   }
   proj.store.deliver_part(pre, scale, part, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
@@ -679,39 +728,70 @@ void Engine::run_window(std::uint64_t first, std::uint64_t length) {
   parallel([&](std::size_t part) { deliver_part(part, first, length); });
 }
 
+// The fused Poisson drives of `pop` for step m over neurons [begin, end): into slot m just before
+// the kernel consumes it (ring), or into the kernel's synaptic state right after the step (direct).
+void Engine::add_drives(Population& pop, std::uint64_t m, std::uint32_t begin, std::uint32_t end) {
+  for (std::size_t f : pop.drives) {
+    FusedDrive& drive = fused_[f];
+    if (m < drive.delay) continue;  // stamp m - d + 1 must be >= 1
+    std::uint32_t* __restrict count = drive.drawn.data();
+    sources_[drive.source].poisson->counts(m - drive.delay + 1, begin, end, count);
+    const FusedDrive::Weights& weights = drive.for_step(m);
+    const double* __restrict w = weights.w.data();
+    if (pop.direct) {
+      // A select, not w * 0 added: the state may be -0.0, which adding +0.0 would change.
+      double* __restrict x = pop.input[drive.receptor];
+      for (std::size_t k = begin; k < end; ++k) {
+        const double sum = x[k] + w[k] * static_cast<double>(count[k]);
+        x[k] = count[k] != 0 ? sum : x[k];
+      }
+      continue;
+    }
+    // Branch-free: a generator without a spike adds w * 0 = +0.0, which changes no accumulator
+    // (sums that start at +0.0 never become -0.0), so this equals delivering only the spikes;
+    // a weight beyond float range (inf * 0 = NaN) takes the branch.
+    double* __restrict slot = pop.ring.slot(m, drive.receptor);
+    if (weights.finite) {
+      for (std::size_t k = begin; k < end; ++k) slot[k] += w[k] * static_cast<double>(count[k]);
+    } else {
+      for (std::size_t k = begin; k < end; ++k) {
+        if (count[k] != 0) slot[k] += w[k] * static_cast<double>(count[k]);
+      }
+    }
+  }
+}
+
 void Engine::advance_part(std::size_t part, std::uint64_t first, std::uint64_t length) {
   for (std::uint64_t s = 0; s < length; ++s) {
     const std::uint64_t m = first + s;
     for (Population& pop : pops_) {
       const std::uint32_t begin = pop.bounds[part], end = pop.bounds[part + 1];
-      // Fused drives last into slot m, just before it is consumed: the same order for any P.
-      // Branch-free: a generator without a spike adds w * 0 = +0.0, which changes no accumulator
-      // (sums that start at +0.0 never become -0.0), so this equals delivering only the spikes;
-      // a weight beyond float range (inf * 0 = NaN) takes the branch.
-      for (std::size_t f : pop.drives) {
-        FusedDrive& drive = fused_[f];
-        if (m < drive.delay) continue;  // stamp m - d + 1 must be >= 1
-        std::uint32_t* __restrict count = drive.drawn.data();
-        sources_[drive.source].poisson->counts(m - drive.delay + 1, begin, end, count);
-        double* __restrict slot = pop.ring.slot(m, drive.receptor);
-        const FusedDrive::Weights& weights = drive.for_step(m);
-        const double* __restrict w = weights.w.data();
-        if (weights.finite) {
-          for (std::size_t k = begin; k < end; ++k) slot[k] += w[k] * static_cast<double>(count[k]);
-        } else {
-          for (std::size_t k = begin; k < end; ++k) {
-            if (count[k] != 0) slot[k] += w[k] * static_cast<double>(count[k]);
-          }
-        }
-      }
+      const double* i_ext = pop.i_ext.empty() ? nullptr : pop.i_ext.data();
       std::uint32_t* out = pop.spiked.data() + s * pop.size() + begin;
       std::size_t count = 0;
-      if (begin < end) {
+      if (pop.direct) {
+        // The step without input slots, then the input arriving at its end, in the order it was
+        // sent (partition by partition the same additions per neuron), then the fused drives.
+        std::vector<PendingInput>& arriving = pop.pending[static_cast<std::size_t>(m % pop.slots) * parts_ + part];
+        // Short rows are bound by the latency of their first lines: ask for them before the step.
+        for (std::size_t k = 0; k < std::min<std::size_t>(arriving.size(), kPrefetchRows); ++k) {
+          const PendingInput& in = arriving[k];
+          if (in.projection != PendingInput::kValue) projs_[in.projection].store.prefetch_range(in.begin, in.end);
+        }
+        if (begin < end) count = pop.group->step_range(m, begin, end, nullptr, nullptr, i_ext, out);
+        for (const PendingInput& in : arriving) {
+          double* target = pop.input[in.receptor];
+          if (in.projection == PendingInput::kValue) target[in.begin] += in.scale;
+          else projs_[in.projection].store.add_range(in.begin, in.end, in.scale, target);
+        }
+        arriving.clear();
+        add_drives(pop, m, begin, end);
+      } else {
+        add_drives(pop, m, begin, end);
         // The kernel leaves the consumed slot +0.0 over [begin, end): no separate clear pass.
-        count = pop.group->step_range(m, begin, end, pop.ring.slot(m, 0), pop.ring.slot(m, 1),
-                                      pop.i_ext.empty() ? nullptr : pop.i_ext.data(), out);
-        for (std::size_t k = 0; k < count; ++k) ++pop.counts[out[k]];
+        if (begin < end) count = pop.group->step_range(m, begin, end, pop.ring.slot(m, 0), pop.ring.slot(m, 1), i_ext, out);
       }
+      for (std::size_t k = 0; k < count; ++k) ++pop.counts[out[k]];
       pop.part_spiked[s * parts_ + part] = static_cast<std::uint32_t>(count);
     }
     for (Source& src : sources_) {
@@ -738,13 +818,14 @@ void Engine::deliver_part(std::size_t part, std::uint64_t first, std::uint64_t l
     // Short rows (COBA's and CUBA's 80 synapses) are bound by the latency of their first cache
     // lines: the rows of the step's first spikes are requested together before any is delivered,
     // later ones kAhead spikes ahead of delivery (SynapseStore::prefetch_row; no effect on results).
+    // (Into populations with direct input the rows are read one step later: advance_part asks.)
     constexpr std::size_t kUpfront = 8, kAhead = 4;
     for (const Population& pop : pops_) {
       const std::uint32_t* ids = pop.spiked.data() + s * pop.size();
       const std::size_t count = std::min<std::size_t>(pop.n_spiked[s], kUpfront);
       for (std::size_t j : pop.outgoing) {
         const Projection& proj = projs_[j];
-        if (proj.plastic) continue;
+        if (proj.plastic || pops_[proj.post].direct) continue;
         for (std::size_t k = 0; k < count; ++k) proj.store.prefetch_row(ids[k]);
       }
     }
@@ -755,7 +836,9 @@ void Engine::deliver_part(std::size_t part, std::uint64_t first, std::uint64_t l
       for (std::size_t j : pop.outgoing) {
         const Projection& proj = projs_[j];
         for (std::size_t k = 0; k < count; ++k) {
-          if (!proj.plastic && k + kAhead < count && k + kAhead >= kUpfront) proj.store.prefetch_row(ids[k + kAhead]);
+          if (!proj.plastic && !pops_[proj.post].direct && k + kAhead < count && k + kAhead >= kUpfront) {
+            proj.store.prefetch_row(ids[k + kAhead]);
+          }
           deliver(part, proj, ids[k], 1.0, stamp);
         }
       }
@@ -812,6 +895,25 @@ void Engine::set_weights(std::size_t projection, const std::vector<double>& weig
   if (proj.plastic) {
     proj.plastic->set_weights(weights);
     return;
+  }
+  Population& post = pops_[proj.post];
+  if (post.direct) {
+    // Input in flight was sent with the old weights: make its additions concrete first.
+    const auto j = static_cast<std::uint32_t>(projection);
+    for (auto& list : post.pending) {
+      if (std::none_of(list.begin(), list.end(), [&](const PendingInput& in) { return in.projection == j; })) continue;
+      std::vector<PendingInput> concrete;
+      for (const PendingInput& in : list) {
+        if (in.projection != j) {
+          concrete.push_back(in);
+          continue;
+        }
+        proj.store.for_each_addition(in.begin, in.end, in.scale, [&](std::uint32_t target, double value) {
+          concrete.push_back({PendingInput::kValue, target, target + 1, in.receptor, value});
+        });
+      }
+      list = std::move(concrete);
+    }
   }
   proj.store.set_weights(weights);
   for (FusedDrive& drive : fused_) {

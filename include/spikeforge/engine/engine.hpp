@@ -69,6 +69,9 @@ public:
   /// Poisson sources whose only projection is a static one-to-one projection: each partition draws
   /// the generators of its own targets and adds their input directly (docs/engine.md).
   std::size_t fused_drives() const noexcept;
+  /// True when population `population` receives its delayed input directly into the kernel's
+  /// synaptic state after each step rather than through slot arrays (docs/engine.md "Input").
+  bool direct_input(std::size_t population) const;
   /// Back to t = 0: initial state, empty delay rings and recordings, sources rewound.
   /// Synapses and their current weights stay.
   void reset();
@@ -114,6 +117,7 @@ private:
   void build(const model::Network& network, std::uint64_t run_seed, bool double_weights);
   void set_initial_state();
   void setup_partitions();
+  void add_drives(Population& pop, std::uint64_t m, std::uint32_t begin, std::uint32_t end);
   void apply_currents(std::uint64_t step);
   bool currents_change(std::uint64_t step) const;
   std::uint64_t window_length(std::uint64_t first, std::uint64_t remaining) const;

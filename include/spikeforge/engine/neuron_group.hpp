@@ -21,6 +21,10 @@ public:
   virtual std::span<double> state(std::string_view name) = 0;
   virtual std::span<const std::string_view> state_names() const noexcept = 0;
   virtual void clear_refractory() noexcept = 0;
+  /// The state a receptor's input adds into when the step is given no input slots (the engine's
+  /// direct input), or nullptr when the model takes input only through slots (lif_delta and
+  /// izhikevich, whose input jumps v before the threshold check).
+  virtual double* direct_input(std::size_t receptor) noexcept = 0;
   /// One step of every neuron; see neurons::LifCurrExpKernel::step for the arguments. The step
   /// consumes its input: every in_exc/in_inh entry it reads is left +0.0.
   virtual std::size_t step(double* in_exc, double* in_inh, const double* i_ext,
@@ -42,6 +46,10 @@ public:
   std::span<double> state(std::string_view name) override { return kernel_.state(name); }
   std::span<const std::string_view> state_names() const noexcept override { return Kernel::state_names; }
   void clear_refractory() noexcept override { kernel_.clear_refractory(); }
+  double* direct_input(std::size_t receptor) noexcept override {
+    if constexpr (requires { kernel_.input_state(receptor); }) return kernel_.input_state(receptor).data();
+    else return nullptr;
+  }
   std::size_t step(double* in_exc, double* in_inh, const double* i_ext,
                    std::uint32_t* spiked) noexcept override {
     return kernel_.step(in_exc, in_inh, i_ext, spiked);

@@ -54,7 +54,10 @@ public:
   /// engine fetches the row of a later spike while it delivers the current one. No effect on results.
   void prefetch_row(std::uint32_t pre) const noexcept {
     if (segmented()) return;
-    const std::uint32_t begin = row_begin_[pre], end = row_begin_[pre + 1];
+    prefetch_range(row_begin_[pre], row_begin_[pre + 1]);
+  }
+  /// The same for the storage range [begin, end) (up to its first 8 lines of targets).
+  void prefetch_range(std::uint32_t begin, std::uint32_t end) const noexcept {
     constexpr std::uint32_t kPerLine = 64 / sizeof(std::uint32_t), kMaxLines = 8;
     for (std::uint32_t k = begin; k < end && k < begin + kPerLine * kMaxLines; k += kPerLine) {
       __builtin_prefetch(target_.data() + k);
@@ -92,18 +95,32 @@ public:
   /// in the same order as the range overload with that partition's bounds.
   template <class SlotFor>
   void deliver_part(std::uint32_t pre, double scale, std::size_t part, SlotFor&& slot_for_delay) const {
-    if (parts_ == 1) {
-      deliver(pre, scale, slot_for_delay);
-      return;
-    }
+    ranges_part(pre, part, [&](std::uint32_t b, std::uint32_t e, std::uint32_t delay) {
+      add_range(b, e, scale, slot_for_delay(delay));
+    });
+  }
+  /// The synapses of row `pre` onto partition `part`'s targets as storage ranges, one per delay
+  /// segment: f(begin, end, delay in steps) for each non-empty one, in deliver_part()'s order.
+  template <class F>
+  void ranges_part(std::uint32_t pre, std::size_t part, F&& f) const {
     if (segmented()) {
       for (std::uint32_t s = row_begin_[pre]; s < row_begin_[pre + 1]; ++s) {
-        const auto [b, e] = part_range(s, s == 0 ? 0 : seg_end_[s - 1], seg_end_[s], part);
-        if (b < e) add_range(b, e, scale, slot_for_delay(seg_delay_[s]));
+        const std::uint32_t begin = s == 0 ? 0 : seg_end_[s - 1];
+        const auto [b, e] = parts_ == 1 ? std::pair{begin, seg_end_[s]} : part_range(s, begin, seg_end_[s], part);
+        if (b < e) f(b, e, static_cast<std::uint32_t>(seg_delay_[s]));
       }
     } else {
-      const auto [b, e] = part_range(pre, row_begin_[pre], row_begin_[pre + 1], part);
-      if (b < e) add_range(b, e, scale, slot_for_delay(uniform_delay_));
+      const std::uint32_t begin = row_begin_[pre], end = row_begin_[pre + 1];
+      const auto [b, e] = parts_ == 1 ? std::pair{begin, end} : part_range(pre, begin, end, part);
+      if (b < e) f(b, e, uniform_delay_);
+    }
+  }
+  /// The additions add_range(begin, end, scale, ...) makes, in its order: f(target, value).
+  template <class F>
+  void for_each_addition(std::uint32_t begin, std::uint32_t end, double scale, F&& f) const {
+    const double shared = static_cast<double>(shared_weight_) * scale;
+    for (std::uint32_t k = begin; k < end; ++k) {
+      f(target_[k], weight_.empty() ? shared : static_cast<double>(weight_[k]) * scale);
     }
   }
   /// The synapses in storage order: pre, post, weight, delay in steps.
@@ -118,23 +135,7 @@ public:
   double bytes_per_synapse() const noexcept;
   std::size_t bytes() const noexcept;
 
-private:
-  bool segmented() const noexcept { return !seg_end_.empty(); }
-  /// Synapses [begin, end) of row or segment `unit` that belong to partition `part`.
-  std::pair<std::uint32_t, std::uint32_t> part_range(std::uint32_t unit, std::uint32_t begin, std::uint32_t end,
-                                                     std::size_t part) const noexcept {
-    const std::uint32_t* split = part_split_.data() + static_cast<std::size_t>(unit) * (parts_ - 1);
-    return {part == 0 ? begin : split[part - 1], part + 1 == parts_ ? end : split[part]};
-  }
-  /// Positions [b, e) within the target-sorted range [begin, end) whose targets lie in [lo, hi).
-  std::pair<std::uint32_t, std::uint32_t> target_range(std::uint32_t begin, std::uint32_t end, std::uint32_t lo,
-                                                       std::uint32_t hi) const noexcept {
-    const std::uint32_t* first = target_.data() + begin;
-    const std::uint32_t* last = target_.data() + end;
-    const std::uint32_t* b = std::lower_bound(first, last, lo);
-    const std::uint32_t* e = std::lower_bound(b, last, hi);
-    return {static_cast<std::uint32_t>(b - target_.data()), static_cast<std::uint32_t>(e - target_.data())};
-  }
+  /// Adds the synapses [begin, end) of storage order, weights times `scale`, into slot[target].
   // Unrolled by four so the target loads of a group issue together: about 5 % less time per
   // event in a 10^7-synapse delivery micro benchmark (median of 9 interleaved runs), within the
   // noise of a whole Brunel run. The additions stay in synapse order, one at a time, so repeated
@@ -165,6 +166,23 @@ private:
     }
   }
 
+private:
+  bool segmented() const noexcept { return !seg_end_.empty(); }
+  /// Synapses [begin, end) of row or segment `unit` that belong to partition `part`.
+  std::pair<std::uint32_t, std::uint32_t> part_range(std::uint32_t unit, std::uint32_t begin, std::uint32_t end,
+                                                     std::size_t part) const noexcept {
+    const std::uint32_t* split = part_split_.data() + static_cast<std::size_t>(unit) * (parts_ - 1);
+    return {part == 0 ? begin : split[part - 1], part + 1 == parts_ ? end : split[part]};
+  }
+  /// Positions [b, e) within the target-sorted range [begin, end) whose targets lie in [lo, hi).
+  std::pair<std::uint32_t, std::uint32_t> target_range(std::uint32_t begin, std::uint32_t end, std::uint32_t lo,
+                                                       std::uint32_t hi) const noexcept {
+    const std::uint32_t* first = target_.data() + begin;
+    const std::uint32_t* last = target_.data() + end;
+    const std::uint32_t* b = std::lower_bound(first, last, lo);
+    const std::uint32_t* e = std::lower_bound(b, last, hi);
+    return {static_cast<std::uint32_t>(b - target_.data()), static_cast<std::uint32_t>(e - target_.data())};
+  }
   std::uint32_t n_pre_ = 0, n_post_ = 0, max_delay_ = 1, min_delay_ = 1, uniform_delay_ = 1;
   std::vector<std::uint32_t> row_begin_;   // n_pre + 1 entries: synapse (or segment) offsets
   std::vector<std::uint32_t> seg_end_;     // per delay segment: one past its last synapse

@@ -55,6 +55,15 @@ decltype(auto) dispatch_step(bool ext, bool uniform, Impl&& impl) {
   return ext ? impl.template operator()<true, false>() : impl.template operator()<false, false>();
 }
 
+/// dispatch_step with a third case: whether the step reads input slot arrays (false: the caller
+/// adds the input into the kernel's input_state() after the step). `impl` is a lambda template
+/// `[&]<bool Input, bool Ext, bool Uniform>() { ... }`.
+template <class Impl>
+decltype(auto) dispatch_step(bool input, bool ext, bool uniform, Impl&& impl) {
+  if (input) return dispatch_step(ext, uniform, [&]<bool E, bool U>() { return impl.template operator()<true, E, U>(); });
+  return dispatch_step(ext, uniform, [&]<bool E, bool U>() { return impl.template operator()<false, E, U>(); });
+}
+
 /// The first m values of v.
 inline std::vector<double> head(const std::vector<double>& v, std::size_t m) {
   return {v.begin(), v.begin() + static_cast<std::ptrdiff_t>(m)};

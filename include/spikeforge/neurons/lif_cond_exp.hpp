@@ -108,22 +108,26 @@ public:
     throw Error(std::string(model_name) + " kernel: no state variable '" + std::string(name) + "'");
   }
   void clear_refractory() noexcept { until_.assign(until_.size(), 0.0); }
+  /// The conductance a receptor's input adds into (0: g_exc, 1: g_inh); see
+  /// LifCurrExpKernel::input_state.
+  std::span<double> input_state(std::size_t receptor) noexcept { return receptor == 0 ? g_exc_ : g_inh_; }
 
-  /// One step; in_exc/in_inh in nS (consumed: set to +0.0 as they are read), i_ext in nA (or
-  /// nullptr). See LifCurrExpKernel::step.
+  /// One step; in_exc/in_inh in nS (consumed: set to +0.0 as they are read; both nullptr: the
+  /// caller adds the input into input_state() after the step), i_ext in nA (or nullptr). See
+  /// LifCurrExpKernel::step.
   std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
     return step_range(clock_++, 0, size(), in_exc, in_inh, i_ext, spiked);
   }
   /// Step number `step` of neurons [begin, end) only; see LifCurrExpKernel::step_range.
   std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
-    return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
+    return dispatch_step(in_exc != nullptr, i_ext != nullptr, uniform_, [&]<bool Input, bool Ext, bool Uniform>() {
+      return step_impl<Input, Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
-  template <bool Ext, bool Uniform>
+  template <bool Input, bool Ext, bool Uniform>
   std::size_t step_impl(std::uint64_t step, std::size_t begin, std::size_t end, double* __restrict in_exc,
                         double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
@@ -146,10 +150,15 @@ private:
       const T h = coef<T>(dt_cm, k);
       const T v_free = fma(fnma(g_total, v_old, drive) * h, relaxation_factor(g_total * h), v_old);
       const T v_new = select(load<T>(until + k) > now, v_old, v_free);
-      store(ge + k, fma(ge_old, coef<T>(p11e, k), load<T>(in_exc + k)));
-      store(gi + k, fma(gi_old, coef<T>(p11i, k), load<T>(in_inh + k)));
-      store(in_exc + k, splat<T>(0.0));
-      store(in_inh + k, splat<T>(0.0));
+      if constexpr (Input) {
+        store(ge + k, fma(ge_old, coef<T>(p11e, k), load<T>(in_exc + k)));
+        store(gi + k, fma(gi_old, coef<T>(p11i, k), load<T>(in_inh + k)));
+        store(in_exc + k, splat<T>(0.0));
+        store(in_inh + k, splat<T>(0.0));
+      } else {
+        store(ge + k, ge_old * coef<T>(p11e, k));
+        store(gi + k, gi_old * coef<T>(p11i, k));
+      }
       store(v + k, v_new);  // reset_spiked() resets the few that spiked
       return ge_bits(v_new, coef<T>(v_th, k));
     });

@@ -14,6 +14,10 @@
 // Order within a step: v is advanced with the synaptic currents at the start of the step, then
 // the currents decay, then the step's arriving input (weights in nA, sign as given) is added, so
 // an input becomes visible at the step boundary where it arrives (the start of the next step).
+// The input comes one of two ways, with the same timing: as slot arrays the step consumes
+// (i' = fma(i, P11, in), one rounding), or added by the caller into input_state() right after a
+// step given no slots (i' = i P11, then one rounding per addition: the engine's direct input,
+// which spares the step reading and clearing two arrays per neuron).
 // Refractoriness: after a spike v is held at v_reset for round(tau_refrac/dt) steps (the synaptic
 // currents keep evolving); the neuron integrates again from t_spike + tau_refrac. It is kept as the
 // step the neuron integrates again (kernel_support.hpp: refractory "until"), written at spikes only.
@@ -105,12 +109,16 @@ public:
     if (Adaptive && name == "theta") return theta_;
     throw Error(std::string(model_name) + " kernel: no state variable '" + std::string(name) + "'");
   }
+  /// The synaptic current a receptor's input adds into (0: i_syn_exc, 1: i_syn_inh), for callers
+  /// that deliver input directly after a step given no input slots.
+  std::span<double> input_state(std::size_t receptor) noexcept { return receptor == 0 ? i_exc_ : i_inh_; }
   /// Ends every refractory period (part of setting the initial state).
   void clear_refractory() noexcept { until_.assign(until_.size(), 0.0); }
 
   /// Advances every neuron by one step. in_exc/in_inh: input arriving at the end of the step (nA);
   /// the step consumes it: each entry it reads is set to +0.0 in the same pass (the engine's input
-  /// ring then needs no separate clear of the slot). i_ext: injected current during the step (nA),
+  /// ring then needs no separate clear of the slot); both nullptr: no input slots (the caller adds
+  /// the step's input into input_state() after it). i_ext: injected current during the step (nA),
   /// or nullptr for none. Writes the indices of the neurons that spiked to `spiked` (room for size()
   /// entries) and returns their number. The kernel numbers these steps 0, 1, 2, ... itself (its
   /// clock); a caller that numbers steps (the engine) uses step_range() instead.
@@ -125,13 +133,13 @@ public:
   /// in_exc/in_inh over [begin, end) only.
   std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept {
-    return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
+    return dispatch_step(in_exc != nullptr, i_ext != nullptr, uniform_, [&]<bool Input, bool Ext, bool Uniform>() {
+      return step_impl<Input, Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
     });
   }
 
 private:
-  template <bool Ext, bool Uniform>
+  template <bool Input, bool Ext, bool Uniform>
   std::size_t step_impl(std::uint64_t step, std::size_t begin, std::size_t end, double* __restrict in_exc,
                         double* __restrict in_inh,
                         const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
@@ -156,10 +164,15 @@ private:
       v_free = fma(ie_old, coef<T>(p21e, k), v_free);
       v_free = fma(ii_old, coef<T>(p21i, k), v_free);
       const T v_new = select(load<T>(until + k) > now, v_old, v_free);
-      store(ie + k, fma(ie_old, coef<T>(p11e, k), load<T>(in_exc + k)));
-      store(ii + k, fma(ii_old, coef<T>(p11i, k), load<T>(in_inh + k)));
-      store(in_exc + k, splat<T>(0.0));
-      store(in_inh + k, splat<T>(0.0));
+      if constexpr (Input) {
+        store(ie + k, fma(ie_old, coef<T>(p11e, k), load<T>(in_exc + k)));
+        store(ii + k, fma(ii_old, coef<T>(p11i, k), load<T>(in_inh + k)));
+        store(in_exc + k, splat<T>(0.0));
+        store(in_inh + k, splat<T>(0.0));
+      } else {
+        store(ie + k, ie_old * coef<T>(p11e, k));
+        store(ii + k, ii_old * coef<T>(p11i, k));
+      }
       T threshold = coef<T>(v_th, k);
       T theta_k = splat<T>(0.0);
       if constexpr (Adaptive) {
