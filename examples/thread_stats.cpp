@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     const auto net = spikeforge::examples::benchmark_network(name, 1);
     spikeforge::model::validate(net);
     spikeforge::engine::Engine engine(net, 1, false, static_cast<std::size_t>(threads));
+    engine.collect_thread_stats(true);
     const double start = thread_cpu_seconds();
     engine.run(static_cast<std::uint64_t>(duration_ms / net.dt + 0.5));
     const double caller_cpu = thread_cpu_seconds() - start;

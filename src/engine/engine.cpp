@@ -2,17 +2,17 @@
 #include <spikeforge/core/log.hpp>
 #include <spikeforge/engine/engine.hpp>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <exception>
 #include <limits>
 #include <mutex>
 #include <numeric>
@@ -48,7 +48,8 @@ struct Engine::Population {
   bool direct = false;
   std::size_t slots = 1;                                  // ring length (delays + 1)
   std::array<double*, InputRing::kReceptors> input{};     // direct: kernel state per receptor
-  std::vector<std::vector<PendingInput>> pending;         // direct: [slot * P + part]
+  // direct: [part][slot]; each partition's lists in their own allocation (no false sharing)
+  std::vector<std::vector<std::vector<PendingInput>>> pending;
   std::vector<CurrentInjection> currents;
   std::vector<double> applied;  // amplitude of each current now in i_ext (NaN: not yet applied)
   std::vector<double> i_ext;
@@ -159,13 +160,96 @@ tbb::task_arena& shared_arena(std::size_t parts) {
 }
 }  // namespace
 
+/// The threads of the engine. During run() they form a team: the calling thread and up to R - 1
+/// oneTBB tasks in the engine's arena stay alive for the whole call and meet at each phase through
+/// atomics (a spin, then yield, wait of well under a microsecond when the threads are running),
+/// where a oneTBB parallel_for per phase woke sleeping workers at ~5 us per meeting. A phase is
+/// P partition tasks; runner r claims its own (p mod R == r) first; the caller takes any that no
+/// runner claimed after a while, so the run completes even when a task never starts or a thread
+/// is descheduled. A partition's result does not depend on the thread that ran it.
 struct Engine::Threads {
-  explicit Threads(std::size_t parts) : arena(shared_arena(parts)), last(parts), seconds(parts, 0.0) {}
+  explicit Threads(std::size_t parts)
+      : arena(shared_arena(parts)), last(parts), seconds(parts, 0.0),
+        claimed(std::make_unique<Claim[]>(parts)), parts(parts) {}
   tbb::task_arena& arena;
   std::mutex mutex;
   std::vector<std::thread::id> last;  // per partition: the thread that ran it last
   std::vector<std::thread::id> seen;
   std::vector<double> seconds;        // per partition: time inside the current phase
+
+  // The team (run()).
+  // Each on its own cache line: the threads write them from different cores.
+  struct alignas(64) Claim {
+    std::atomic<std::uint64_t> phase{0};
+  };
+  std::unique_ptr<Claim[]> claimed;                 // per partition: the phase that claimed it
+  alignas(64) std::atomic<std::uint64_t> phase{0};  // published phase number (0: none yet)
+  alignas(64) std::atomic<std::size_t> done{0};     // partitions finished in the current phase
+  alignas(64) std::atomic<bool> stop{false};
+  void (*task)(void*, std::size_t) = nullptr;  // the current phase's partition task
+  void* context = nullptr;
+  std::size_t parts = 1, runners = 1;
+  std::mutex error_mutex;
+  std::exception_ptr error;  // the first exception a partition task threw in this phase
+
+  static void relax(std::size_t& spins) noexcept {
+    if (++spins < 2048) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      std::this_thread::yield();
+    }
+  }
+  /// Runs partition p of phase `ph` unless another runner has claimed it.
+  bool try_run(std::size_t p, std::uint64_t ph) noexcept {
+    std::uint64_t v = claimed[p].phase.load(std::memory_order_acquire);
+    if (v >= ph || !claimed[p].phase.compare_exchange_strong(v, ph, std::memory_order_acq_rel)) return false;
+    try {
+      task(context, p);
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+    }
+    done.fetch_add(1, std::memory_order_acq_rel);
+    return true;
+  }
+  /// A oneTBB task's loop: wait for each new phase, run this runner's partitions.
+  void worker(std::size_t r, std::uint64_t seen_phase) noexcept {
+    for (;;) {
+      std::size_t spins = 0;
+      std::uint64_t ph = phase.load(std::memory_order_acquire);
+      while (ph == seen_phase) {
+        if (stop.load(std::memory_order_acquire)) return;
+        relax(spins);
+        ph = phase.load(std::memory_order_acquire);
+      }
+      seen_phase = ph;
+      for (std::size_t p = r; p < parts; p += runners) try_run(p, ph);
+    }
+  }
+  /// The caller's part of a phase: publish it, run its own partitions, take over unclaimed ones
+  /// after a while, wait for all.
+  void run_phase(void (*t)(void*, std::size_t), void* c) {
+    task = t;
+    context = c;
+    done.store(0, std::memory_order_relaxed);
+    const std::uint64_t ph = phase.load(std::memory_order_relaxed) + 1;
+    phase.store(ph, std::memory_order_release);
+    for (std::size_t p = 0; p < parts; p += runners) try_run(p, ph);
+    std::size_t spins = 0;
+    while (done.load(std::memory_order_acquire) < parts) {
+      if (spins > 4096) {
+        for (std::size_t p = 0; p < parts; ++p) try_run(p, ph);
+      }
+      relax(spins);
+    }
+    if (error) {
+      std::exception_ptr e = error;
+      error = nullptr;
+      std::rethrow_exception(e);
+    }
+  }
 };
 
 namespace {
@@ -431,7 +515,7 @@ void Engine::setup_partitions() {
   const std::size_t w = static_cast<std::size_t>(window_);
   for (auto& pop : pops_) {
     pop.bounds = split(pop.size(), parts_);
-    pop.pending.assign(pop.direct ? pop.slots * parts_ : 0, {});
+    pop.pending.assign(pop.direct ? parts_ : 0, std::vector<std::vector<PendingInput>>(pop.slots));
     pop.spiked.assign(w * pop.size(), 0);
     pop.part_spiked.assign(w * parts_, 0);
     pop.n_spiked.assign(w, 0);
@@ -458,7 +542,9 @@ void Engine::set_initial_state() {
     }
     pop.group->clear_refractory();
     pop.ring.clear();
-    for (auto& list : pop.pending) list.clear();
+    for (auto& lists : pop.pending) {
+      for (auto& list : lists) list.clear();
+    }
     pop.applied.assign(pop.currents.size(), std::numeric_limits<double>::quiet_NaN());
     std::fill(pop.n_spiked.begin(), pop.n_spiked.end(), 0u);
     std::fill(pop.counts.begin(), pop.counts.end(), 0);
@@ -498,7 +584,8 @@ template <class F>
 void Engine::parallel(F&& body) {
   Threads& t = *threads_;
   auto run_part = [&](std::size_t part) {
-    const double start = parts_ > 1 ? thread_cpu_seconds() : 0.0;
+    const bool clocks = parts_ > 1 && collect_stats_;
+    const double start = clocks ? thread_cpu_seconds() : 0.0;
     const std::thread::id self = std::this_thread::get_id();
     if (t.last[part] != self) {
       t.last[part] = self;
@@ -506,22 +593,19 @@ void Engine::parallel(F&& body) {
       if (std::find(t.seen.begin(), t.seen.end(), self) == t.seen.end()) t.seen.push_back(self);
     }
     body(part);
-    if (parts_ > 1) t.seconds[part] = thread_cpu_seconds() - start;
+    if (clocks) t.seconds[part] = thread_cpu_seconds() - start;
   };
   if (parts_ == 1) {  // inline: no arena, no task, no clocks
     run_part(0);
     return;
   }
-  t.arena.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, parts_, 1),
-        [&](const tbb::blocked_range<std::size_t>& r) {
-          for (std::size_t part = r.begin(); part != r.end(); ++part) run_part(part);
-        },
-        tbb::static_partitioner());
-  });
-  stats_.busy_s += std::accumulate(t.seconds.begin(), t.seconds.end(), 0.0);
-  stats_.critical_s += *std::max_element(t.seconds.begin(), t.seconds.end());
+  // P > 1: only inside run(), whose team runs the phase.
+  using RunPart = decltype(run_part);
+  t.run_phase([](void* c, std::size_t part) { (*static_cast<RunPart*>(c))(part); }, &run_part);
+  if (collect_stats_) {
+    stats_.busy_s += std::accumulate(t.seconds.begin(), t.seconds.end(), 0.0);
+    stats_.critical_s += *std::max_element(t.seconds.begin(), t.seconds.end());
+  }
 }
 
 void Engine::apply_currents(std::uint64_t step) {
@@ -583,7 +667,7 @@ void Engine::deliver(std::size_t part, const Projection& proj, std::uint32_t pre
     const auto projection = static_cast<std::uint32_t>(&proj - projs_.data());
     proj.store.ranges_part(pre, part, [&](std::uint32_t b, std::uint32_t e, std::uint32_t delay) {
       const std::size_t slot = static_cast<std::size_t>((stamp + delay - 1) % post.slots);
-      post.pending[slot * parts_ + part].push_back({projection, b, e, static_cast<std::uint32_t>(receptor), scale});
+      post.pending[part][slot].push_back({projection, b, e, static_cast<std::uint32_t>(receptor), scale});
     });
     return;
   }
@@ -656,20 +740,46 @@ void Engine::run(std::uint64_t n) {
     stamp0_emitted_ = true;
   }
   const std::uint64_t last = step_ + n;
-  while (step_ < last) {
-    const std::uint64_t first = step_;
-    if (window_ == 1) record_samples(first);  // state and weight probes force one-step windows
-    apply_currents(first);
-    const std::uint64_t length = window_length(first, last - first);
-    run_window(first, length);
-    step_ = first + length;
-    ++stats_.windows;
+  auto windows = [&] {
+    while (step_ < last) {
+      const std::uint64_t first = step_;
+      if (window_ == 1) record_samples(first);  // state and weight probes force one-step windows
+      apply_currents(first);
+      const std::uint64_t length = window_length(first, last - first);
+      run_window(first, length);
+      step_ = first + length;
+      ++stats_.windows;
+    }
+  };
+  if (parts_ == 1) {
+    windows();
+    return;
   }
+  // The team lives for this call (Engine::Threads): the caller runs the serial parts and its share
+  // of each phase; R - 1 oneTBB tasks run the rest.
+  Threads& t = *threads_;
+  t.runners = std::min<std::size_t>(parts_, static_cast<std::size_t>(std::max(1, t.arena.max_concurrency())));
+  t.stop.store(false, std::memory_order_relaxed);
+  t.arena.execute([&] {
+    tbb::task_group tasks;
+    const std::uint64_t start = t.phase.load(std::memory_order_relaxed);
+    for (std::size_t r = 1; r < t.runners; ++r) tasks.run([&t, r, start] { t.worker(r, start); });
+    try {
+      windows();
+    } catch (...) {
+      t.stop.store(true, std::memory_order_release);
+      tasks.wait();
+      throw;
+    }
+    t.stop.store(true, std::memory_order_release);
+    tasks.wait();
+  });
 }
 
 // Phase A (parallel), the serial exchange, then phase B (parallel); docs/engine.md.
 void Engine::run_window(std::uint64_t first, std::uint64_t length) {
-  double serial_start = parts_ > 1 ? thread_cpu_seconds() : 0.0;
+  const bool clocks = parts_ > 1 && collect_stats_;
+  double serial_start = clocks ? thread_cpu_seconds() : 0.0;
   for (Source& src : sources_) {
     if (src.poisson) {
       // The stamps drawn in this window share one rate segment (cut_steps_); prepare for the first.
@@ -683,9 +793,9 @@ void Engine::run_window(std::uint64_t first, std::uint64_t length) {
     }
   }
 
-  if (parts_ > 1) stats_.serial_s += thread_cpu_seconds() - serial_start;
+  if (clocks) stats_.serial_s += thread_cpu_seconds() - serial_start;
   parallel([&](std::size_t part) { advance_part(part, first, length); });
-  if (parts_ > 1) serial_start = thread_cpu_seconds();
+  if (clocks) serial_start = thread_cpu_seconds();
 
   for (std::uint64_t s = 0; s < length; ++s) {
     const double time = static_cast<double>(first + s + 1) * dt_;
@@ -724,7 +834,7 @@ void Engine::run_window(std::uint64_t first, std::uint64_t length) {
     if (any_plastic_) modulators_[s] = modulator_callback_ ? modulator_callback_(time) : modulator_;
   }
 
-  if (parts_ > 1) stats_.serial_s += thread_cpu_seconds() - serial_start;
+  if (clocks) stats_.serial_s += thread_cpu_seconds() - serial_start;
   parallel([&](std::size_t part) { deliver_part(part, first, length); });
 }
 
@@ -772,7 +882,7 @@ void Engine::advance_part(std::size_t part, std::uint64_t first, std::uint64_t l
       if (pop.direct) {
         // The step without input slots, then the input arriving at its end, in the order it was
         // sent (partition by partition the same additions per neuron), then the fused drives.
-        std::vector<PendingInput>& arriving = pop.pending[static_cast<std::size_t>(m % pop.slots) * parts_ + part];
+        std::vector<PendingInput>& arriving = pop.pending[part][static_cast<std::size_t>(m % pop.slots)];
         // Short rows are bound by the latency of their first lines: ask for them before the step.
         for (std::size_t k = 0; k < std::min<std::size_t>(arriving.size(), kPrefetchRows); ++k) {
           const PendingInput& in = arriving[k];
@@ -900,19 +1010,21 @@ void Engine::set_weights(std::size_t projection, const std::vector<double>& weig
   if (post.direct) {
     // Input in flight was sent with the old weights: make its additions concrete first.
     const auto j = static_cast<std::uint32_t>(projection);
-    for (auto& list : post.pending) {
-      if (std::none_of(list.begin(), list.end(), [&](const PendingInput& in) { return in.projection == j; })) continue;
-      std::vector<PendingInput> concrete;
-      for (const PendingInput& in : list) {
-        if (in.projection != j) {
-          concrete.push_back(in);
-          continue;
+    for (auto& lists : post.pending) {
+      for (auto& list : lists) {
+        if (std::none_of(list.begin(), list.end(), [&](const PendingInput& in) { return in.projection == j; })) continue;
+        std::vector<PendingInput> concrete;
+        for (const PendingInput& in : list) {
+          if (in.projection != j) {
+            concrete.push_back(in);
+            continue;
+          }
+          proj.store.for_each_addition(in.begin, in.end, in.scale, [&](std::uint32_t target, double value) {
+            concrete.push_back({PendingInput::kValue, target, target + 1, in.receptor, value});
+          });
         }
-        proj.store.for_each_addition(in.begin, in.end, in.scale, [&](std::uint32_t target, double value) {
-          concrete.push_back({PendingInput::kValue, target, target + 1, in.receptor, value});
-        });
+        list = std::move(concrete);
       }
-      list = std::move(concrete);
     }
   }
   proj.store.set_weights(weights);

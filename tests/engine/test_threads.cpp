@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ struct Outcome {
 Outcome run(const Network& net, std::size_t threads, const std::vector<std::uint64_t>& chunks) {
   spikeforge::model::validate(net);
   Engine engine(net, 7, false, threads);
+  engine.collect_thread_stats(true);
   for (std::uint64_t n : chunks) engine.run(n);
   Outcome out;
   for (std::size_t q = 0; q < net.probes.size(); ++q) {
@@ -247,6 +249,26 @@ TEST(ThreadedEngine, PlasticBrunelIsBitwiseIdenticalFor1To4Threads) {
   for (std::size_t threads : {2u, 4u}) {
     expect_identical(one, run(net, threads, {600}), "plastic Brunel, " + std::to_string(threads) + " threads");
   }
+}
+
+TEST(ThreadedEngine, AnExceptionInTheSerialPartEndsTheRunAndTheEngineRunsOn) {
+  // A modulator callback (called between the phases on the calling thread) that throws must
+  // end run() with its exception, with the other threads released, and a later run() must work.
+  Network net = spikeforge::examples::brunel_network_sized(800, 200, 80, 20, 9, true);
+  net.record_spikes("E");
+  spikeforge::model::validate(net);
+  Engine engine(net, 7, false, 2);
+  engine.set_modulator_callback([](double t) -> double {
+    if (t > 5.0 && t < 5.15) throw std::runtime_error("callback failed at " + std::to_string(t) + " ms");
+    return 0.0;
+  });
+  EXPECT_THROW(engine.run(100), std::runtime_error);
+  const std::uint64_t before = engine.steps();
+  EXPECT_LT(before, 100u) << "the run must stop at the failing window";
+  engine.set_modulator_callback([](double) { return 0.0; });
+  engine.run(100);
+  EXPECT_EQ(engine.steps(), before + 100);
+  EXPECT_GE(engine.worker_threads_seen(), 2u);
 }
 
 TEST(ThreadedEngine, SmallPopulationsWithEmptyPartitionsAreIdentical) {

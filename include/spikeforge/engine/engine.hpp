@@ -55,10 +55,11 @@ public:
   static constexpr std::uint64_t kMaxWindow = 64;
   /// Distinct OS threads that have run partition tasks since construction.
   std::size_t worker_threads_seen() const;
-  /// Where the CPU time of run() went since construction, collected only when P > 1 (thread CPU
-  /// clocks, so preemption on a loaded machine does not count). With P idle cores a run takes
-  /// about serial_s + critical_s plus the task dispatch, which is not counted; all the work on
-  /// one core is serial_s + busy_s.
+  /// Where the CPU time of run() went since construction, collected only when P > 1 and after
+  /// collect_thread_stats(true) (thread CPU clocks, so preemption on a loaded machine does not
+  /// count; each reading costs ~0.7 us here, four per partition and window, so they are off by
+  /// default). With P idle cores a run takes about serial_s + critical_s plus the meetings, which
+  /// are not counted; all the work on one core is serial_s + busy_s.
   struct ThreadStats {
     std::uint64_t windows = 0;
     double serial_s = 0.0;    ///< the serial parts of each window on the calling thread
@@ -66,6 +67,7 @@ public:
     double critical_s = 0.0;  ///< summed over phases: the CPU time of the slowest partition
   };
   const ThreadStats& thread_stats() const noexcept { return stats_; }
+  void collect_thread_stats(bool on) noexcept { collect_stats_ = on; }
   /// Poisson sources whose only projection is a static one-to-one projection: each partition draws
   /// the generators of its own targets and adds their input directly (docs/engine.md).
   std::size_t fused_drives() const noexcept;
@@ -134,6 +136,7 @@ private:
 
   double dt_ = 0.1;
   std::size_t parts_ = 1;
+  bool collect_stats_ = false;  // thread_stats(): clocks around every partition task and serial part
   bool auto_threads_ = false;  // threads = 0: parts_ chosen by auto_partitions() once the window is known
   std::uint64_t window_ = 1;
   std::vector<std::uint64_t> cut_steps_;  // sorted: no window may span one (rate schedule changes)
