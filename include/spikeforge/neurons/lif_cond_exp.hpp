@@ -150,15 +150,8 @@ private:
       const T h = coef<T>(dt_cm, k);
       const T v_free = fma(fnma(g_total, v_old, drive) * h, relaxation_factor(g_total * h), v_old);
       const T v_new = select(load<T>(until + k) > now, v_old, v_free);
-      if constexpr (Input) {
-        store(ge + k, fma(ge_old, coef<T>(p11e, k), load<T>(in_exc + k)));
-        store(gi + k, fma(gi_old, coef<T>(p11i, k), load<T>(in_inh + k)));
-        store(in_exc + k, splat<T>(0.0));
-        store(in_inh + k, splat<T>(0.0));
-      } else {
-        store(ge + k, ge_old * coef<T>(p11e, k));
-        store(gi + k, gi_old * coef<T>(p11i, k));
-      }
+      decay_input<Input>(ge, in_exc, ge_old, p11e, k);
+      decay_input<Input>(gi, in_inh, gi_old, p11i, k);
       store(v + k, v_new);  // reset_spiked() resets the few that spiked
       return ge_bits(v_new, coef<T>(v_th, k));
     });

@@ -164,15 +164,8 @@ private:
       v_free = fma(ie_old, coef<T>(p21e, k), v_free);
       v_free = fma(ii_old, coef<T>(p21i, k), v_free);
       const T v_new = select(load<T>(until + k) > now, v_old, v_free);
-      if constexpr (Input) {
-        store(ie + k, fma(ie_old, coef<T>(p11e, k), load<T>(in_exc + k)));
-        store(ii + k, fma(ii_old, coef<T>(p11i, k), load<T>(in_inh + k)));
-        store(in_exc + k, splat<T>(0.0));
-        store(in_inh + k, splat<T>(0.0));
-      } else {
-        store(ie + k, ie_old * coef<T>(p11e, k));
-        store(ii + k, ii_old * coef<T>(p11i, k));
-      }
+      decay_input<Input>(ie, in_exc, ie_old, p11e, k);
+      decay_input<Input>(ii, in_inh, ii_old, p11i, k);
       T threshold = coef<T>(v_th, k);
       T theta_k = splat<T>(0.0);
       if constexpr (Adaptive) {

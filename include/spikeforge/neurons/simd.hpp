@@ -139,6 +139,19 @@ inline Pack fnma(Pack a, Pack b, Pack c) noexcept {
 #endif
 }
 
+/// A synaptic variable's step for lanes k...: x' = fma(x, p, in) with the input slot consumed
+/// (set to +0.0) when the kernel is given slots (Input), else x' = x p (the caller adds the input
+/// into x after the step: the engine's direct input).
+template <bool Input, class T, bool Uniform>
+inline void decay_input(double* __restrict x, double* __restrict in, T x_old, const Coef<Uniform>& p, std::size_t k) noexcept {
+  if constexpr (Input) {
+    store(x + k, fma(x_old, coef<T>(p, k), load<T>(in + k)));
+    store(in + k, splat<T>(0.0));
+  } else {
+    store(x + k, x_old * coef<T>(p, k));
+  }
+}
+
 /// Lane-wise c ? a : b.
 inline double select(bool c, double a, double b) noexcept { return c ? a : b; }
 inline Pack select(Mask c, Pack a, Pack b) noexcept { return c ? a : b; }
