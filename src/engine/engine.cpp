@@ -192,13 +192,18 @@ struct Engine::Threads {
   std::mutex error_mutex;
   std::exception_ptr error;  // the first exception a partition task threw in this phase
 
+  /// One wait of a spinning thread: `pause` first (a meeting is usually over within a few hundred
+  /// of them), then yield the core, and after ~10^5 waits (a long serial part such as a slow
+  /// modulator callback, or more threads than free cores) sleep 50 us at a time.
   static void relax(std::size_t& spins) noexcept {
     if (++spins < 2048) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
-    } else {
+    } else if (spins < 100000) {
       std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
     }
   }
   /// Runs partition p of phase `ph` unless another runner has claimed it.
