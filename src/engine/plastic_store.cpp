@@ -388,6 +388,7 @@ private:
     });
   }
 
+  static constexpr std::uint32_t kColumnAheadL2 = 64, kColumnAheadL1 = 8;
   void on_post(const Part& part, std::uint32_t j) {
     const W* y = post_tr_.of(j);
     const std::uint32_t* __restrict pos = store_.col_pos();
@@ -395,8 +396,11 @@ private:
     W* __restrict e = eligibility_.data();
     const std::uint32_t begin = store_.col_begin(j), end = store_.col_begin(j + 1);
     for (std::uint32_t q = begin; q < end; ++q) {
-      // Column entries hit scattered weights: fetch some ahead so that the misses overlap.
-      if (q + 16 < end) __builtin_prefetch((has_eligibility<Rule> ? e : w) + pos[q + 16], 1);
+      // Column entries hit scattered weights (DRAM for Brunel's 32 MB): fetch them into L2 far
+      // ahead, which does not hold the core's few L1 miss buffers, and into L1 shortly before
+      // (Brunel + STDP -5 % against one L1 prefetch 16 ahead; docs/performance.md).
+      if (q + kColumnAheadL2 < end) __builtin_prefetch((has_eligibility<Rule> ? e : w) + pos[q + kColumnAheadL2], 1, 1);
+      if (q + kColumnAheadL1 < end) __builtin_prefetch((has_eligibility<Rule> ? e : w) + pos[q + kColumnAheadL1], 1, 3);
       const std::uint32_t k = pos[q];
       const W* x = part.pre_tr.of(store_.row_of(k));
       if constexpr (has_eligibility<Rule>) {
