@@ -142,7 +142,7 @@ private:
         p11i(p11i_.data()), ref(ref_steps_.data());
     const double now = static_cast<double>(step);
     const std::size_t count = update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
-      const T ge_old = load<T>(ge + k), gi_old = load<T>(gi + k), v_old = load<T>(v + k);
+      const T ge_old = loaded<T>(ge + k), gi_old = loaded<T>(gi + k), v_old = loaded<T>(v + k);
       T drive = fma(ge_old, coef<T>(e_exc, k), coef<T>(drive0, k));
       drive = fma(gi_old, coef<T>(e_inh, k), drive);
       if constexpr (Ext) drive = fma(splat<T>(kMilliVoltPerNanoAmpMsPerPicoFarad), load<T>(i_ext + k), drive);

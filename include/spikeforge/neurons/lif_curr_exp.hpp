@@ -159,7 +159,7 @@ private:
       // (v_rest stays a fixed point exactly without input).
       T base = coef<T>(v_base, k);
       if constexpr (Ext) base = fma(load<T>(i_ext + k), coef<T>(p20, k), base);
-      const T v_old = load<T>(v + k), ie_old = load<T>(ie + k), ii_old = load<T>(ii + k);
+      const T v_old = loaded<T>(v + k), ie_old = loaded<T>(ie + k), ii_old = loaded<T>(ii + k);
       T v_free = fma(v_old - coef<T>(v_rest, k), coef<T>(p22, k), base);
       v_free = fma(ie_old, coef<T>(p21e, k), v_free);
       v_free = fma(ii_old, coef<T>(p21i, k), v_free);

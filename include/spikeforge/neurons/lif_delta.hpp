@@ -89,7 +89,7 @@ private:
       // multiply-add.
       T base = coef<T>(v_base, k);
       if constexpr (Ext) base = fma(load<T>(i_ext + k), coef<T>(p20, k), base);
-      const T v_old = load<T>(v + k);
+      const T v_old = loaded<T>(v + k);
       const T v_free = fma(v_old - coef<T>(v_rest, k), coef<T>(p22, k), base) + load<T>(in_exc + k) + load<T>(in_inh + k);
       store(in_exc + k, splat<T>(0.0));
       store(in_inh + k, splat<T>(0.0));

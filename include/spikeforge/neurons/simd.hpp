@@ -139,6 +139,16 @@ inline Pack fnma(Pack a, Pack b, Pack c) noexcept {
 #endif
 }
 
+/// x, held in a register: GCC otherwise folds a loaded value into each instruction that uses it as
+/// a memory operand, loading it again per use (a 512-bit load is two of the core's load slots).
+template <class T> inline T loaded(const double* p) noexcept {
+  T x = load<T>(p);
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+v"(x));
+#endif
+  return x;
+}
+
 /// A synaptic variable's step for lanes k...: x' = fma(x, p, in) with the input slot consumed
 /// (set to +0.0) when the kernel is given slots (Input), else x' = x p (the caller adds the input
 /// into x after the step: the engine's direct input).
@@ -155,22 +165,6 @@ inline void decay_input(double* __restrict x, double* __restrict in, T x_old, co
 /// Lane-wise c ? a : b.
 inline double select(bool c, double a, double b) noexcept { return c ? a : b; }
 inline Pack select(Mask c, Pack a, Pack b) noexcept { return c ? a : b; }
-
-/// Lane-wise x > 0 ? x : +0.0 (a NaN gives +0.0): one max instruction, whose "first operand if
-/// greater, else the second" rule is exactly this select, where the generic select takes two.
-inline double positive_part(double x) noexcept { return x > 0.0 ? x : 0.0; }
-inline Pack positive_part(Pack x) noexcept {
-#if defined(__AVX512F__)
-  // The all-lanes zero-masked form: GCC 12's plain _mm512_max_pd trips -Wmaybe-uninitialized.
-  return std::bit_cast<Pack>(_mm512_maskz_max_pd(0xFF, std::bit_cast<__m512d>(x), _mm512_setzero_pd()));
-#elif defined(__AVX__)
-  return std::bit_cast<Pack>(_mm256_max_pd(std::bit_cast<__m256d>(x), _mm256_setzero_pd()));
-#elif defined(__SSE2__)
-  return std::bit_cast<Pack>(_mm_max_pd(std::bit_cast<__m128d>(x), _mm_setzero_pd()));
-#else
-  return select(x > 0.0, x, Pack{});
-#endif
-}
 
 /// The lanes where a >= b, as bits (lane j -> bit j). With AVX-512 the comparison goes straight
 /// to a mask register; bits(a >= b) would turn it into a vector and back (two more instructions
