@@ -34,6 +34,25 @@ struct PendingInput {
   std::uint32_t projection, begin, end, receptor;
   double scale;
 };
+
+/// Replaces the queued ranges of projection `projection` in `list` by the additions they stand for
+/// (neuron, value), in place and order: after set_weights() they still add the weights they were
+/// sent with.
+void make_concrete(std::vector<PendingInput>& list, std::uint32_t projection, const SynapseStore& store) {
+  const auto of_projection = [&](const PendingInput& in) { return in.projection == projection; };
+  if (std::none_of(list.begin(), list.end(), of_projection)) return;
+  std::vector<PendingInput> concrete;
+  for (const PendingInput& in : list) {
+    if (!of_projection(in)) {
+      concrete.push_back(in);
+      continue;
+    }
+    store.for_each_addition(in.begin, in.end, in.scale, [&](std::uint32_t target, double value) {
+      concrete.push_back({PendingInput::kValue, target, target + 1, in.receptor, value});
+    });
+  }
+  list = std::move(concrete);
+}
 }  // namespace
 
 struct Engine::Population {
@@ -88,6 +107,7 @@ struct Engine::Projection {
   bool fused = false;  // a FusedDrive delivers it; `store` keeps the synapses for listing
   std::size_t pre = 0, post = 0, receptor = 0;
   std::uint32_t min_delay = 0;  // steps; 0 for a projection without synapses
+  bool into_ring = false;       // static store adding into its target's ring at emission
 };
 
 struct Engine::Probe {
@@ -379,6 +399,7 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
       pop.ring = InputRing(pop.group->size(), ring_length[p]);
     }
   }
+  for (auto& proj : projs_) proj.into_ring = !proj.plastic && !pops_[proj.post].direct;
 
   for (const auto& c : net.current_sources) {
     const std::ptrdiff_t p = find_pop(c.target);
@@ -931,29 +952,25 @@ void Engine::deliver_part(std::size_t part, std::uint64_t first, std::uint64_t l
       }
     }
     // Short rows (COBA's and CUBA's 80 synapses) are bound by the latency of their first cache
-    // lines: the rows of the step's first spikes are requested together before any is delivered,
-    // later ones kAhead spikes ahead of delivery (SynapseStore::prefetch_row; no effect on results).
-    // (Into populations with direct input the rows are read one step later: advance_part asks.)
-    constexpr std::size_t kUpfront = 8, kAhead = 4;
+    // lines: the rows of the step's first kAhead spikes are requested together before any is
+    // delivered, each later one kAhead spikes ahead (SynapseStore::prefetch_row; no effect on
+    // results). Rows into populations with direct input are read a step later: advance_part asks.
+    constexpr std::size_t kAhead = 8;
     for (const Population& pop : pops_) {
       const std::uint32_t* ids = pop.spiked.data() + s * pop.size();
-      const std::size_t count = std::min<std::size_t>(pop.n_spiked[s], kUpfront);
+      const std::size_t count = std::min<std::size_t>(pop.n_spiked[s], kAhead);
       for (std::size_t j : pop.outgoing) {
-        const Projection& proj = projs_[j];
-        if (proj.plastic || pops_[proj.post].direct) continue;
-        for (std::size_t k = 0; k < count; ++k) proj.store.prefetch_row(ids[k]);
+        if (!projs_[j].into_ring) continue;
+        for (std::size_t k = 0; k < count; ++k) projs_[j].store.prefetch_row(ids[k]);
       }
     }
     for (const Population& pop : pops_) {
       const std::uint32_t* ids = pop.spiked.data() + s * pop.size();
       const std::size_t count = pop.n_spiked[s];
-      if (count == 0) continue;
       for (std::size_t j : pop.outgoing) {
         const Projection& proj = projs_[j];
         for (std::size_t k = 0; k < count; ++k) {
-          if (!proj.plastic && !pops_[proj.post].direct && k + kAhead < count && k + kAhead >= kUpfront) {
-            proj.store.prefetch_row(ids[k + kAhead]);
-          }
+          if (proj.into_ring && k + kAhead < count) proj.store.prefetch_row(ids[k + kAhead]);
           deliver(part, proj, ids[k], 1.0, stamp);
         }
       }
@@ -1011,26 +1028,9 @@ void Engine::set_weights(std::size_t projection, const std::vector<double>& weig
     proj.plastic->set_weights(weights);
     return;
   }
-  Population& post = pops_[proj.post];
-  if (post.direct) {
-    // Input in flight was sent with the old weights: make its additions concrete first.
-    const auto j = static_cast<std::uint32_t>(projection);
-    for (auto& lists : post.pending) {
-      for (auto& list : lists) {
-        if (std::none_of(list.begin(), list.end(), [&](const PendingInput& in) { return in.projection == j; })) continue;
-        std::vector<PendingInput> concrete;
-        for (const PendingInput& in : list) {
-          if (in.projection != j) {
-            concrete.push_back(in);
-            continue;
-          }
-          proj.store.for_each_addition(in.begin, in.end, in.scale, [&](std::uint32_t target, double value) {
-            concrete.push_back({PendingInput::kValue, target, target + 1, in.receptor, value});
-          });
-        }
-        list = std::move(concrete);
-      }
-    }
+  // Input in flight into a population with direct input was sent with the old weights.
+  for (auto& lists : pops_[proj.post].pending) {
+    for (auto& list : lists) make_concrete(list, static_cast<std::uint32_t>(projection), proj.store);
   }
   proj.store.set_weights(weights);
   for (FusedDrive& drive : fused_) {

@@ -88,6 +88,9 @@ Synapses random_synapses(bool uniform) {
 struct Trains {
   std::vector<std::vector<std::uint32_t>> pre, pre_counts, post;
   std::vector<double> modulator;
+
+  engine::StepSpikes pre_spikes(int s) const { return {pre[s].data(), pre_counts[s].data(), pre[s].size()}; }
+  engine::StepSpikes post_spikes(int s) const { return {post[s].data(), nullptr, post[s].size()}; }
 };
 Trains random_trains() {
   std::mt19937_64 rng(5);
@@ -129,12 +132,7 @@ struct Runner {
 
   void step(const Trains& t, int s, bool threads) {
     const auto stamp = static_cast<std::uint64_t>(s + 1);
-    engine::StepSpikes pre, post;
-    pre.ids = t.pre[s].data();
-    pre.counts = t.pre_counts[s].data();
-    pre.n = t.pre[s].size();
-    post.ids = t.post[s].data();
-    post.n = t.post[s].size();
+    const engine::StepSpikes pre = t.pre_spikes(s), post = t.post_spikes(s);
     const auto work = [&](std::size_t p) {
       engine::PostRange r;
       r.begin = bounds[p];
@@ -221,12 +219,7 @@ TEST(PlasticPartitions, WholeRangeCallsAgreeAfterRepartitioning) {
     if (s == kSteps / 3) other->set_partitions(std::vector<std::uint32_t>{0, 20, 21, kPost});
     if (s == 2 * kSteps / 3) other->set_partitions(std::vector<std::uint32_t>{0, 40, kPost});
     one.step(t, s, false);
-    engine::StepSpikes pre, post;
-    pre.ids = t.pre[s].data();
-    pre.counts = t.pre_counts[s].data();
-    pre.n = t.pre[s].size();
-    post.ids = t.post[s].data();
-    post.n = t.post[s].size();
+    const engine::StepSpikes pre = t.pre_spikes(s), post = t.post_spikes(s);
     other->learn(static_cast<std::uint64_t>(s + 1), pre, post, t.modulator[s]);
   }
   EXPECT_TRUE(same_bits(other->weights(), one.proj->weights()))

@@ -105,13 +105,11 @@ public:
   void ranges_part(std::uint32_t pre, std::size_t part, F&& f) const {
     if (segmented()) {
       for (std::uint32_t s = row_begin_[pre]; s < row_begin_[pre + 1]; ++s) {
-        const std::uint32_t begin = s == 0 ? 0 : seg_end_[s - 1];
-        const auto [b, e] = parts_ == 1 ? std::pair{begin, seg_end_[s]} : part_range(s, begin, seg_end_[s], part);
+        const auto [b, e] = part_range(s, s == 0 ? 0 : seg_end_[s - 1], seg_end_[s], part);
         if (b < e) f(b, e, static_cast<std::uint32_t>(seg_delay_[s]));
       }
     } else {
-      const std::uint32_t begin = row_begin_[pre], end = row_begin_[pre + 1];
-      const auto [b, e] = parts_ == 1 ? std::pair{begin, end} : part_range(pre, begin, end, part);
+      const auto [b, e] = part_range(pre, row_begin_[pre], row_begin_[pre + 1], part);
       if (b < e) f(b, e, uniform_delay_);
     }
   }
@@ -168,7 +166,8 @@ public:
 
 private:
   bool segmented() const noexcept { return !seg_end_.empty(); }
-  /// Synapses [begin, end) of row or segment `unit` that belong to partition `part`.
+  /// Synapses [begin, end) of row or segment `unit` that belong to partition `part` (all of them
+  /// with one partition, which has no splits).
   std::pair<std::uint32_t, std::uint32_t> part_range(std::uint32_t unit, std::uint32_t begin, std::uint32_t end,
                                                      std::size_t part) const noexcept {
     const std::uint32_t* split = part_split_.data() + static_cast<std::size_t>(unit) * (parts_ - 1);

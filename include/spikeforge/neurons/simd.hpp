@@ -116,28 +116,9 @@ inline Pack fma(Pack a, Pack b, Pack c) noexcept {
   }
 #endif
 }
-/// c - a * b, lane-wise, rounded as fma() (negating a product is exact: this is fma(-a, b, c)).
-inline double fnma(double a, double b, double c) noexcept {
-  if constexpr (kFusedMultiplyAdd) return std::fma(-a, b, c);
-  else return c - a * b;
-}
-inline Pack fnma(Pack a, Pack b, Pack c) noexcept {
-#if defined(__AVX512F__)
-  return std::bit_cast<Pack>(
-      _mm512_fnmadd_pd(std::bit_cast<__m512d>(a), std::bit_cast<__m512d>(b), std::bit_cast<__m512d>(c)));
-#elif defined(__AVX__) && defined(__FMA__)
-  return std::bit_cast<Pack>(
-      _mm256_fnmadd_pd(std::bit_cast<__m256d>(a), std::bit_cast<__m256d>(b), std::bit_cast<__m256d>(c)));
-#else
-  if constexpr (kFusedMultiplyAdd) {
-    Pack r;
-    for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::fma(-a[j], b[j], c[j]);
-    return r;
-  } else {
-    return c - a * b;
-  }
-#endif
-}
+/// c - a * b, lane-wise, rounded as fma(): negating a product is exact, and without FMA
+/// c + (-(a b)) equals c - a b, so this is fma(-a, b, c) in every build (one vfnmadd with FMA).
+template <class T> inline T fnma(T a, T b, T c) noexcept { return fma(-a, b, c); }
 
 /// x, held in a register: GCC otherwise folds a loaded value into each instruction that uses it as
 /// a memory operand, loading it again per use (a 512-bit load is two of the core's load slots).
