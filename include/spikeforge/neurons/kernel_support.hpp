@@ -1,5 +1,5 @@
-// Pieces every neuron kernel shares: the per-neuron parameter table a kernel is built from, the
-// exact-propagator coefficients of linear LIF dynamics and the refractory period in steps.
+// Pieces every neuron kernel shares: the per-neuron parameter table a kernel is built from and the
+// refractory period in steps (the exact LIF propagator is in lif_propagator.hpp).
 #pragma once
 
 #include <cmath>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <spikeforge/core/error.hpp>
+#include <spikeforge/neurons/lif_propagator.hpp>
 
 namespace spikeforge::neurons {
 
@@ -73,24 +74,6 @@ inline std::vector<double> head(const std::vector<double>& v, std::size_t m) {
 inline std::vector<double> expand(const std::vector<double>& v, std::size_t n) {
   if (v.size() == n) return v;
   return std::vector<double>(n, v.empty() ? 0.0 : v.front());
-}
-
-/// Conversion factor: nA * ms / pF = 1 V = 1000 mV (and nA / nS = 1000 mV).
-inline constexpr double kMilliVoltPerNanoAmpMsPerPicoFarad = 1000.0;
-
-/// (1 - exp(-h (1/tau_a - 1/tau_b))) / (1/tau_a - 1/tau_b) computed without cancellation; tends to
-/// h when the two time constants coincide (the singular case of the propagator).
-inline double propagator_kernel(double h, double tau_a, double tau_b) noexcept {
-  const double rate = 1.0 / tau_a - 1.0 / tau_b;
-  if (std::abs(rate * h) < 1e-12) return h;
-  return -std::expm1(-h * rate) / rate;
-}
-
-/// Exact coefficient of a synaptic current i (nA, decaying with tau_syn) at the start of a step in
-/// v (mV) at its end, for a membrane with tau_m and cm:
-/// (1000/cm) * tau_s tau_m / (tau_m - tau_s) * (exp(-h/tau_m) - exp(-h/tau_s)).
-inline double current_to_voltage_propagator(double h, double tau_m, double tau_syn, double cm) noexcept {
-  return kMilliVoltPerNanoAmpMsPerPicoFarad / cm * std::exp(-h / tau_m) * propagator_kernel(h, tau_syn, tau_m);
 }
 
 /// Refractory period in whole steps (rounded to nearest).

@@ -89,8 +89,8 @@ public:
       g_leak_[k] = cm[k] / tau_m[k];
       leak_drive_[k] = g_leak_[k] * v_rest[k] + kMilliVoltPerNanoAmpMsPerPicoFarad * i_offset[k];
       dt_over_cm_[k] = dt / cm[k];
-      p11e_[k] = std::exp(-dt / tau_e[k]);
-      p11i_[k] = std::exp(-dt / tau_i[k]);
+      p11e_[k] = synaptic_decay(dt, tau_e[k]);
+      p11i_[k] = synaptic_decay(dt, tau_i[k]);
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
     v_ = v_rest;  // full per-neuron array from the parameter set

@@ -8,7 +8,7 @@
 // constant i_offset + i_ext, so one step of length h maps the state at t to the state at t + h
 // exactly:  v' = v_rest + (v - v_rest) P22 + i_exc P21e + i_inh P21i + (i_offset + i_ext) P20,
 // i' = i P11, with P22 = exp(-h/tau_m), P11 = exp(-h/tau_syn), P20 = 1000 tau_m/cm (1 - P22) and
-// P21 from current_to_voltage_propagator() (stable when tau_syn == tau_m). The only error is
+// P21 from current_to_voltage() (stable when tau_syn == tau_m). The only error is
 // rounding, so v matches the closed form to ~1e-14 relative. The sums are fused multiply-adds
 // (simd::fma) on v - v_rest, with v_rest + i_offset P20 precomputed.
 // Order within a step: v is advanced with the synaptic currents at the start of the step, then
@@ -77,20 +77,20 @@ public:
     p22_.resize(m); p20_.resize(m); p11e_.resize(m); p11i_.resize(m); p21e_.resize(m); p21i_.resize(m);
     ref_steps_.resize(m); v_base_.resize(m);
     for (std::size_t k = 0; k < m; ++k) {
-      p22_[k] = std::exp(-dt / tau_m[k]);
-      p20_[k] = kMilliVoltPerNanoAmpMsPerPicoFarad * tau_m[k] / cm[k] * -std::expm1(-dt / tau_m[k]);
+      p22_[k] = membrane_decay(dt, tau_m[k]);
+      p20_[k] = offset_to_voltage(dt, tau_m[k], cm[k]);
       v_base_[k] = v_rest_[k] + i_offset[k] * p20_[k];
-      p11e_[k] = std::exp(-dt / tau_e[k]);
-      p11i_[k] = std::exp(-dt / tau_i[k]);
-      p21e_[k] = current_to_voltage_propagator(dt, tau_m[k], tau_e[k], cm[k]);
-      p21i_[k] = current_to_voltage_propagator(dt, tau_m[k], tau_i[k], cm[k]);
+      p11e_[k] = synaptic_decay(dt, tau_e[k]);
+      p11i_[k] = synaptic_decay(dt, tau_i[k]);
+      p21e_[k] = current_to_voltage(dt, tau_m[k], tau_e[k], cm[k]);
+      p21i_[k] = current_to_voltage(dt, tau_m[k], tau_i[k], cm[k]);
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
     if constexpr (Adaptive) {
       const auto& tau_theta = get("tau_theta");
       theta_plus_ = head(get("theta_plus"), m);
       p_theta_.resize(m);
-      for (std::size_t k = 0; k < m; ++k) p_theta_[k] = std::exp(-dt / tau_theta[k]);
+      for (std::size_t k = 0; k < m; ++k) p_theta_[k] = synaptic_decay(dt, tau_theta[k]);
       theta_.assign(n, 0.0);
     }
     v_ = expand(v_rest_, n);

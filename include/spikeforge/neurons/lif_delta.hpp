@@ -42,8 +42,8 @@ public:
     const auto& i_offset = get("i_offset");
     p22_.resize(m); p20_.resize(m); ref_steps_.resize(m); v_base_.resize(m);
     for (std::size_t k = 0; k < m; ++k) {
-      p22_[k] = std::exp(-dt / tau_m[k]);
-      p20_[k] = kMilliVoltPerNanoAmpMsPerPicoFarad * tau_m[k] / cm[k] * -std::expm1(-dt / tau_m[k]);
+      p22_[k] = membrane_decay(dt, tau_m[k]);
+      p20_[k] = offset_to_voltage(dt, tau_m[k], cm[k]);
       v_base_[k] = v_rest_[k] + i_offset[k] * p20_[k];
       ref_steps_[k] = refractory_steps(tau_ref[k], dt);
     }
