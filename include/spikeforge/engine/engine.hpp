@@ -16,10 +16,13 @@
 #include <spikeforge/engine/recordings.hpp>
 #include <spikeforge/engine/sources.hpp>
 #include <spikeforge/engine/synapse_store.hpp>
+#include <spikeforge/engine/threads.hpp>
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/synapses.hpp>
 
 namespace spikeforge::engine {
+
+struct FusedDrive;
 
 class Engine {
 public:
@@ -57,7 +60,7 @@ public:
   std::size_t worker_threads_seen() const;
   /// Where the CPU time of run() went since construction, collected only when P > 1 and after
   /// collect_thread_stats(true) (thread CPU clocks, so preemption on a loaded machine does not
-  /// count; each reading costs ~0.7 us here, four per partition and window, so they are off by
+  /// count; each reading is a system call, four per partition and window, so they are off by
   /// default). With P idle cores a run takes about serial_s + critical_s plus the meetings, which
   /// are not counted; all the work on one core is serial_s + busy_s.
   struct ThreadStats {
@@ -113,11 +116,11 @@ private:
   struct Source;
   struct Projection;
   struct Probe;
-  struct FusedDrive;
-  struct Threads;
 
   void build(const model::Network& network, std::uint64_t run_seed, bool double_weights);
   void set_initial_state();
+  void choose_input(const std::vector<std::uint32_t>& ring_length);
+  void find_fused_drives();
   void setup_partitions();
   void add_drives(Population& pop, std::uint64_t m, std::uint32_t begin, std::uint32_t end);
   void apply_currents(std::uint64_t step);
@@ -152,7 +155,7 @@ private:
   std::vector<Projection> projs_;
   std::vector<Probe> probes_;
   std::vector<FusedDrive> fused_;
-  std::unique_ptr<Threads> threads_;
+  std::unique_ptr<ThreadTeam> team_;
 };
 
 }  // namespace spikeforge::engine
