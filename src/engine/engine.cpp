@@ -87,7 +87,7 @@ void Engine::run_window(std::uint64_t first, std::uint64_t length) {
         }
       }
       const SourceSpikes& sp = src.spikes[s];
-      if (!src.spike_probes.empty()) record_spikes(true, i, time, sp.ids.data(), sp.counts.data(), sp.ids.size());
+      recorder_.record_source(i, time, sp.ids.data(), sp.counts.data(), sp.ids.size());
     }
     for (std::size_t p = 0; p < pops_.size(); ++p) {
       Population& pop = pops_[p];
@@ -101,7 +101,7 @@ void Engine::run_window(std::uint64_t first, std::uint64_t length) {
         count += c;
       }
       pop.n_spiked[s] = static_cast<std::uint32_t>(count);
-      if (count > 0 && !pop.spike_probes.empty()) record_spikes(false, p, time, base, nullptr, count);
+      if (count > 0) recorder_.record_population(p, time, base, count);
     }
     if (any_plastic_) modulators_[s] = modulator_callback_ ? modulator_callback_(time) : modulator_;
   }
@@ -271,22 +271,6 @@ void Engine::deliver(std::size_t part, const Projection& proj, std::uint32_t pre
   proj.store.deliver_part(pre, scale, part, [&](std::uint32_t delay) { return ring.slot(stamp + delay - 1, receptor); });
 }
 
-void Engine::record_spikes(bool is_source, std::size_t index, double time, const std::uint32_t* ids,
-                           const std::uint32_t* counts, std::size_t n) {
-  const auto& probe_ids = is_source ? sources_[index].spike_probes : pops_[index].spike_probes;
-  for (std::size_t q : probe_ids) {
-    Probe& probe = probes_[q];
-    for (std::size_t k = 0; k < n; ++k) {
-      if (!probe.selected.empty() && !probe.selected[ids[k]]) continue;
-      const std::uint32_t c = counts ? counts[k] : 1;
-      for (std::uint32_t r = 0; r < c; ++r) {
-        probe.spikes.times.push_back(time);
-        probe.spikes.ids.push_back(ids[k]);
-      }
-    }
-  }
-}
-
 void Engine::emit_stamp0() {
   // Spike times that round to t = 0 (Poisson stamps cover the step before them, so none at 0).
   bool any = false;
@@ -296,7 +280,7 @@ void Engine::emit_stamp0() {
     if (!src.times) continue;
     src.times->emit(0, src.spikes[0]);
     const std::size_t n = src.spikes[0].ids.size();
-    record_spikes(true, s, 0.0, src.spikes[0].ids.data(), src.spikes[0].counts.data(), n);
+    recorder_.record_source(s, 0.0, src.spikes[0].ids.data(), src.spikes[0].counts.data(), n);
     any = any || (n > 0 && !src.outgoing.empty());
   }
   if (!any) return;
@@ -312,22 +296,12 @@ void Engine::emit_stamp0() {
 }
 
 void Engine::record_samples(std::uint64_t step) {
-  const double time = static_cast<double>(step) * dt_;
-  for (auto& probe : probes_) {
-    if (probe.kind == model::Probe::Kind::Spikes || step % probe.interval != 0) continue;
-    if (probe.kind == model::Probe::Kind::State) {
-      probe.state.times.push_back(time);
-      for (std::size_t v = 0; v < probe.variables.size(); ++v) {
-        auto& out = probe.state.values[v];
-        const std::span<double> var = probe.variables[v];
-        for (std::uint32_t id : probe.state.neurons) out.push_back(var[id]);
-      }
-    } else {
-      probe.weights.times.push_back(time);
-      const Projection& proj = projs_[probe.target];
-      probe.weights.weights.push_back(proj.plastic ? proj.plastic->weights() : proj.store.weights());
-    }
-  }
+  recorder_.sample(
+      step, [&](std::size_t population, const std::string& variable) { return pops_[population].group->state(variable); },
+      [&](std::size_t projection) {
+        const Projection& proj = projs_[projection];
+        return proj.plastic ? proj.plastic->weights() : proj.store.weights();
+      });
 }
 
 }  // namespace spikeforge::engine

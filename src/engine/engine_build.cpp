@@ -63,11 +63,11 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     auto& src = sources_[s];
     src.name = desc.name;
     if (desc.kind == model::SpikeSource::Kind::Poisson) {
-      src.poisson = std::make_unique<PoissonGroup>(model::spike_source_rates(net, s), desc.rate_times, desc.rate_values,
-                                                   dt_, run_seed, stream);
-      for (double t : desc.rate_times) src.change_steps.push_back(to_step(t, dt_));
+      src.poisson = std::make_unique<stimulus::PoissonGroup>(model::spike_source_rates(net, s), desc.rate_times, desc.rate_values,
+                                                             dt_, run_seed, stream);
+      for (double t : desc.rate_times) src.change_steps.push_back(stimulus::to_step(t, dt_));
     } else {
-      src.times = std::make_unique<SpikeTimeGroup>(desc.spike_times, dt_);
+      src.times = std::make_unique<stimulus::SpikeTimeGroup>(desc.spike_times, dt_);
     }
     stream += desc.size;
   }
@@ -100,7 +100,7 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     model::SynapseList syn = model::build_synapses(net, j);
     std::vector<std::uint32_t> delay_steps(syn.size());
     for (std::size_t k = 0; k < syn.size(); ++k) {
-      const std::int64_t d = to_step(syn.delay[k], dt_);
+      const std::int64_t d = stimulus::to_step(syn.delay[k], dt_);
       if (d < 1) {
         throw Error("engine: projection " + quoted(desc.name) + ": delay " + std::to_string(syn.delay[k]) +
                     " ms is below one step (" + std::to_string(dt_) + " ms)");
@@ -132,55 +132,18 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
       }
     }
     pop.currents.push_back(c.kind == model::CurrentSource::Kind::DC
-                               ? CurrentInjection::dc(c.neurons, c.amplitude, c.start, c.stop, dt_)
-                               : CurrentInjection::steps(c.neurons, c.times, c.amplitudes, dt_));
+                               ? stimulus::CurrentInjection::dc(c.neurons, c.amplitude, c.start, c.stop, dt_)
+                               : stimulus::CurrentInjection::steps(c.neurons, c.times, c.amplitudes, dt_));
   }
   for (auto& pop : pops_) {
     if (!pop.currents.empty()) pop.i_ext.assign(pop.group->size(), 0.0);
   }
 
-  probes_.resize(net.probes.size());
-  for (std::size_t q = 0; q < net.probes.size(); ++q) {
-    const auto& desc = net.probes[q];
-    auto& probe = probes_[q];
-    probe.kind = desc.kind;
-    probe.interval = static_cast<std::uint64_t>(std::max<std::int64_t>(1, to_step(desc.interval, dt_)));
-    if (desc.kind == model::Probe::Kind::Spikes) {
-      const std::ptrdiff_t p = find_pop(desc.target);
-      const std::ptrdiff_t s = p < 0 ? find_src(desc.target) : -1;
-      if (p < 0 && s < 0) throw Error("engine: probe " + quoted(desc.name) + ": unknown target " + quoted(desc.target));
-      const std::size_t size = p >= 0 ? net.populations[static_cast<std::size_t>(p)].size
-                                      : net.spike_sources[static_cast<std::size_t>(s)].size;
-      if (!desc.neurons.empty()) {
-        probe.selected.assign(size, 0);
-        for (std::uint32_t id : desc.neurons) {
-          if (id >= size) throw Error("engine: probe " + quoted(desc.name) + ": neuron " + std::to_string(id) + " out of range");
-          probe.selected[id] = 1;
-        }
-      }
-      if (p >= 0) { probe.target = static_cast<std::size_t>(p); pops_[probe.target].spike_probes.push_back(q); }
-      else { probe.target = static_cast<std::size_t>(s); sources_[probe.target].spike_probes.push_back(q); }
-    } else if (desc.kind == model::Probe::Kind::State) {
-      const std::ptrdiff_t p = find_pop(desc.target);
-      if (p < 0) throw Error("engine: probe " + quoted(desc.name) + ": unknown population " + quoted(desc.target));
-      probe.target = static_cast<std::size_t>(p);
-      NeuronGroup& g = *pops_[probe.target].group;
-      probe.state.variables = desc.variables;
-      probe.state.neurons = desc.neurons;
-      if (probe.state.neurons.empty()) {
-        probe.state.neurons.resize(g.size());
-        std::iota(probe.state.neurons.begin(), probe.state.neurons.end(), 0u);
-      }
-      for (std::uint32_t id : probe.state.neurons) {
-        if (id >= g.size()) throw Error("engine: probe " + quoted(desc.name) + ": neuron " + std::to_string(id) + " out of range");
-      }
-      for (const auto& var : desc.variables) probe.variables.push_back(g.state(var));
-      probe.state.values.resize(desc.variables.size());
-    } else {
-      const auto* proj = net.find_projection(desc.target);
-      if (!proj) throw Error("engine: probe " + quoted(desc.name) + ": unknown projection " + quoted(desc.target));
-      probe.target = static_cast<std::size_t>(proj - net.projections.data());
-    }
+  recorder_ = stimulus::Recorder(net, dt_, "engine");
+  for (std::size_t q = 0; q < recorder_.size(); ++q) {
+    if (recorder_.kind(q) != model::Probe::Kind::State) continue;
+    // The kernel throws Error for a variable its model does not have, before anything runs.
+    for (const auto& var : recorder_.state_record(q).variables) pops_[recorder_.target(q)].group->state(var);
   }
   find_fused_drives();
 
@@ -189,9 +152,7 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
   for (const auto& proj : projs_) {
     if (!proj.fused && proj.min_delay > 0) window_ = std::min<std::uint64_t>(window_, proj.min_delay);
   }
-  for (const auto& probe : probes_) {
-    if (probe.kind != model::Probe::Kind::Spikes) window_ = 1;  // sampled between steps, serially
-  }
+  if (recorder_.samples()) window_ = 1;  // state and weight probes sample between steps, serially
   // A rate change must fall on a window boundary, so one prepare() serves a whole window.
   for (const auto& src : sources_) {
     // A fused drive draws stamp m - d + 1 in step m: its schedule reaches the window d steps later.
@@ -274,11 +235,7 @@ void Engine::set_initial_state() {
     if (proj.plastic) proj.plastic->reset_state();
   }
   for (auto& drive : fused_) drive.previous_step = FusedDrive::kNever;  // nothing in flight at t = 0
-  for (auto& probe : probes_) {
-    probe.spikes.clear();
-    probe.state.clear();
-    probe.weights.clear();
-  }
+  recorder_.clear();
   step_ = 0;
   stamp0_emitted_ = false;
 }

@@ -24,10 +24,6 @@ double Engine::projection_bytes_per_synapse(std::size_t projection) const {
   return n == 0 ? 0.0 : static_cast<double>(bytes) / static_cast<double>(n);
 }
 
-const SpikeRecord& Engine::spike_record(std::size_t probe) const { return probes_.at(probe).spikes; }
-const StateRecord& Engine::state_record(std::size_t probe) const { return probes_.at(probe).state; }
-const WeightRecord& Engine::weight_record(std::size_t probe) const { return probes_.at(probe).weights; }
-
 model::SynapseList Engine::synapses(std::size_t projection) const {
   const Projection& proj = projs_.at(projection);
   model::SynapseList out;

@@ -1,4 +1,4 @@
-// The engine's private parts (one population, source, projection, probe), shared by the files of
+// The engine's private parts (one population, source, projection), shared by the files of
 // src/engine that build and run them.
 #pragma once
 
@@ -12,11 +12,17 @@
 #include <vector>
 
 #include <spikeforge/engine/engine.hpp>
+#include <spikeforge/stimulus/current_injection.hpp>
+#include <spikeforge/stimulus/poisson_group.hpp>
+#include <spikeforge/stimulus/source_spikes.hpp>
+#include <spikeforge/stimulus/spike_time_group.hpp>
 
 #include "direct_input.hpp"
 #include "fused_drive.hpp"
 
 namespace spikeforge::engine {
+
+using stimulus::SourceSpikes;
 
 struct Engine::Population {
   std::string name;
@@ -32,7 +38,7 @@ struct Engine::Population {
   std::array<double*, InputRing::kReceptors> input{};     // direct: kernel state per receptor
   // direct: [part][slot]; each partition's lists in their own allocation (no false sharing)
   std::vector<std::vector<std::vector<PendingInput>>> pending;
-  std::vector<CurrentInjection> currents;
+  std::vector<stimulus::CurrentInjection> currents;
   std::vector<double> applied;  // amplitude of each current now in i_ext (NaN: not yet applied)
   std::vector<double> i_ext;
   std::vector<std::pair<std::string, std::vector<double>>> initial;
@@ -42,7 +48,6 @@ struct Engine::Population {
   std::vector<std::uint32_t> n_spiked;     // per window step, after the serial compaction
   std::vector<std::size_t> drives;         // fused_ entries feeding this population
   std::vector<std::size_t> outgoing;
-  std::vector<std::size_t> spike_probes;
   std::vector<std::uint64_t> counts;
 
   std::size_t size() const noexcept { return counts.size(); }
@@ -51,8 +56,8 @@ struct Engine::Population {
 
 struct Engine::Source {
   std::string name;
-  std::unique_ptr<PoissonGroup> poisson;
-  std::unique_ptr<SpikeTimeGroup> times;
+  std::unique_ptr<stimulus::PoissonGroup> poisson;
+  std::unique_ptr<stimulus::SpikeTimeGroup> times;
   std::vector<std::int64_t> change_steps;  // Poisson rate schedule, in steps
   bool fused = false;
   std::uint32_t fused_delay = 0;
@@ -60,7 +65,6 @@ struct Engine::Source {
   std::vector<SourceSpikes> part;     // [s * P + p]: partition p's Poisson draws of window step s
   std::vector<SourceSpikes> spikes;   // window step s: the spikes stamped first + s + 1
   std::vector<std::size_t> outgoing;
-  std::vector<std::size_t> spike_probes;
 };
 
 struct Engine::Projection {
@@ -71,17 +75,6 @@ struct Engine::Projection {
   std::size_t pre = 0, post = 0, receptor = 0;
   std::uint32_t min_delay = 0;  // steps; 0 for a projection without synapses
   bool into_ring = false;       // static store adding into its target's ring at emission
-};
-
-struct Engine::Probe {
-  model::Probe::Kind kind = model::Probe::Kind::Spikes;
-  std::size_t target = 0;
-  std::vector<char> selected;  // spike probes on a subset: selected[id] != 0
-  std::uint64_t interval = 1;  // steps between samples
-  std::vector<std::span<double>> variables;
-  SpikeRecord spikes;
-  StateRecord state;
-  WeightRecord weights;
 };
 
 }  // namespace spikeforge::engine

@@ -8,7 +8,7 @@ namespace spikeforge::engine {
 void Engine::find_fused_drives() {
   for (std::size_t s = 0; s < sources_.size(); ++s) {
     Source& src = sources_[s];
-    if (!src.poisson || src.outgoing.size() != 1 || !src.spike_probes.empty()) continue;
+    if (!src.poisson || src.outgoing.size() != 1 || !recorder_.source_probes(s).empty()) continue;
     const std::size_t j = src.outgoing.front();
     Projection& proj = projs_[j];
     const std::size_t n = src.poisson->size();
