@@ -126,7 +126,7 @@ public:
   py::tuple spikes(const std::string& name) {
     ensure_idle();
     const std::size_t q = probe_index(name, Probe::Kind::Spikes);
-    auto& rec = const_cast<SpikeRecord&>(sim_.backend().spike_record(q));
+    SpikeRecord& rec = sim_.backend().spike_record_mut(q);
     ProbeStore& s = stores_[q];
     s.times.append(rec.times);
     s.ids.append(rec.ids);
@@ -136,7 +136,7 @@ public:
   py::dict state(const std::string& name) {
     ensure_idle();
     const std::size_t q = probe_index(name, Probe::Kind::State);
-    auto& rec = const_cast<StateRecord&>(sim_.backend().state_record(q));
+    StateRecord& rec = sim_.backend().state_record_mut(q);
     ProbeStore& s = stores_[q];
     s.times.append(rec.times);
     py::dict values;
@@ -155,7 +155,7 @@ public:
   py::tuple weight_snapshots(const std::string& name) {
     ensure_idle();
     const std::size_t q = probe_index(name, Probe::Kind::Weights);
-    auto& rec = const_cast<WeightRecord&>(sim_.backend().weight_record(q));
+    WeightRecord& rec = sim_.backend().weight_record_mut(q);
     ProbeStore& s = stores_[q];
     // Snapshots are separate vectors in the engine: they are copied once into one
     // contiguous (snapshots x synapses) block, which later snapshots extend.

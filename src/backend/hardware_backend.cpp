@@ -7,30 +7,20 @@
 
 #include <spikeforge/core/error.hpp>
 #include <spikeforge/core/log.hpp>
-#include <spikeforge/engine/sources.hpp>
 #include <spikeforge/hw/protocol.hpp>
 #include <spikeforge/model/validate.hpp>
+#include <spikeforge/stimulus/poisson_group.hpp>
+#include <spikeforge/stimulus/source_spikes.hpp>
+#include <spikeforge/stimulus/spike_time_group.hpp>
 
 namespace spikeforge {
 
 struct HardwareBackend::Source {
-  std::unique_ptr<engine::PoissonGroup> poisson;
-  std::unique_ptr<engine::SpikeTimeGroup> times;
+  std::unique_ptr<stimulus::PoissonGroup> poisson;
+  std::unique_ptr<stimulus::SpikeTimeGroup> times;
   std::uint32_t first_axon = 0;
   std::uint32_t delay = 1;
-  std::vector<std::size_t> spike_probes;
-  engine::SourceSpikes spikes;
-};
-
-struct HardwareBackend::Probe {
-  model::Probe::Kind kind = model::Probe::Kind::Spikes;
-  std::size_t target = 0;
-  bool is_source = false;
-  std::vector<std::uint8_t> selected;  ///< empty: all
-  std::uint64_t interval = 1;
-  SpikeRecord spikes;
-  StateRecord state;
-  WeightRecord weights;
+  stimulus::SourceSpikes spikes;
 };
 
 hw::CoreGeometry choose_core_geometry(const model::Network& network, const SimulatorOptions& options) {
@@ -82,62 +72,7 @@ HardwareBackend::HardwareBackend(std::string name, const model::Network& network
     s->delay = src.delay_steps;
     sources_.push_back(std::move(s));
   }
-  probes_.resize(network_.probes.size());
-  for (std::size_t q = 0; q < network_.probes.size(); ++q) {
-    const auto& desc = network_.probes[q];
-    auto p = std::make_unique<Probe>();
-    p->kind = desc.kind;
-    p->interval = static_cast<std::uint64_t>(std::max<std::int64_t>(1, engine::to_step(desc.interval, image_.dt)));
-    const auto find_pop = [&](const std::string& n) -> std::ptrdiff_t {
-      for (std::size_t k = 0; k < network_.populations.size(); ++k) {
-        if (network_.populations[k].name == n) return static_cast<std::ptrdiff_t>(k);
-      }
-      return -1;
-    };
-    if (desc.kind == model::Probe::Kind::Spikes) {
-      std::ptrdiff_t idx = find_pop(desc.target);
-      std::uint32_t size = 0;
-      if (idx >= 0) {
-        size = network_.populations[static_cast<std::size_t>(idx)].size;
-      } else {
-        for (std::size_t k = 0; k < network_.spike_sources.size(); ++k) {
-          if (network_.spike_sources[k].name == desc.target) idx = static_cast<std::ptrdiff_t>(k);
-        }
-        if (idx < 0) throw Error(name_ + ": probe '" + desc.name + "': unknown target '" + desc.target + "'");
-        p->is_source = true;
-        size = network_.spike_sources[static_cast<std::size_t>(idx)].size;
-        sources_[static_cast<std::size_t>(idx)]->spike_probes.push_back(q);
-      }
-      p->target = static_cast<std::size_t>(idx);
-      if (!desc.neurons.empty()) {
-        p->selected.assign(size, 0);
-        for (std::uint32_t id : desc.neurons) {
-          if (id >= size) throw Error(name_ + ": probe '" + desc.name + "': neuron " + std::to_string(id) + " out of range");
-          p->selected[id] = 1;
-        }
-      }
-    } else if (desc.kind == model::Probe::Kind::State) {
-      const std::ptrdiff_t idx = find_pop(desc.target);
-      if (idx < 0) throw Error(name_ + ": probe '" + desc.name + "': unknown population '" + desc.target + "'");
-      p->target = static_cast<std::size_t>(idx);
-      p->state.variables = desc.variables;
-      p->state.neurons = desc.neurons;
-      const std::uint32_t size = network_.populations[p->target].size;
-      if (p->state.neurons.empty()) {
-        p->state.neurons.resize(size);
-        std::iota(p->state.neurons.begin(), p->state.neurons.end(), 0u);
-      }
-      for (std::uint32_t id : p->state.neurons) {
-        if (id >= size) throw Error(name_ + ": probe '" + desc.name + "': neuron " + std::to_string(id) + " out of range");
-      }
-      p->state.values.resize(desc.variables.size());
-    } else {
-      const auto* proj = network_.find_projection(desc.target);
-      if (!proj) throw Error(name_ + ": probe '" + desc.name + "': unknown projection '" + desc.target + "'");
-      p->target = static_cast<std::size_t>(proj - network_.projections.data());
-    }
-    probes_[q] = std::move(p);
-  }
+  recorder_ = stimulus::Recorder(network_, image_.dt, name_);
   for (const auto& pop : network_.populations) counts_.emplace_back(pop.size, 0);
   load_state();
 }
@@ -153,18 +88,14 @@ void HardwareBackend::load_state() {
     src.times.reset();
     // The same generators, seed and streams as the cpu backend, so every backend sees the same input.
     if (desc.kind == model::SpikeSource::Kind::Poisson) {
-      src.poisson = std::make_unique<engine::PoissonGroup>(model::spike_source_rates(network_, s), desc.rate_times,
-                                                           desc.rate_values, image_.dt, seed_, stream);
+      src.poisson = std::make_unique<stimulus::PoissonGroup>(model::spike_source_rates(network_, s), desc.rate_times,
+                                                             desc.rate_values, image_.dt, seed_, stream);
     } else {
-      src.times = std::make_unique<engine::SpikeTimeGroup>(desc.spike_times, image_.dt);
+      src.times = std::make_unique<stimulus::SpikeTimeGroup>(desc.spike_times, image_.dt);
     }
     stream += desc.size;
   }
-  for (auto& p : probes_) {
-    p->spikes.clear();
-    p->state.clear();
-    p->weights.clear();
-  }
+  recorder_.clear();
   for (auto& c : counts_) std::fill(c.begin(), c.end(), 0);
   pending_.clear();
   t_ = 0;
@@ -195,18 +126,8 @@ void HardwareBackend::emit_stamps_through(std::uint64_t stamp) {
         src.times->emit(s, src.spikes);
       }
       if (src.spikes.ids.empty()) continue;
-      const double time = static_cast<double>(s) * image_.dt;
-      for (std::size_t q : src.spike_probes) {
-        Probe& p = *probes_[q];
-        for (std::size_t i = 0; i < src.spikes.ids.size(); ++i) {
-          const std::uint32_t id = src.spikes.ids[i];
-          if (!p.selected.empty() && !p.selected[id]) continue;
-          for (std::uint32_t r = 0; r < src.spikes.counts[i]; ++r) {
-            p.spikes.times.push_back(time);
-            p.spikes.ids.push_back(id);
-          }
-        }
-      }
+      recorder_.record_source(k, static_cast<double>(s) * image_.dt, src.spikes.ids.data(), src.spikes.counts.data(),
+                              src.spikes.ids.size());
       // A spike stamped s with delay d acts in core step s + d, as it takes effect at t_{s+d} in the
       // cpu engine; several spikes of one axon in one step are one event on the core.
       auto& queue = pending_[s + src.delay];
@@ -215,37 +136,19 @@ void HardwareBackend::emit_stamps_through(std::uint64_t stamp) {
   }
 }
 
-std::uint64_t HardwareBackend::next_sample_after(std::uint64_t step) const {
-  std::uint64_t next = std::numeric_limits<std::uint64_t>::max();
-  for (const auto& p : probes_) {
-    if (p->kind == model::Probe::Kind::Spikes) continue;
-    next = std::min(next, (step / p->interval + 1) * p->interval);
-  }
-  return next;
-}
-
 void HardwareBackend::sample(std::uint64_t step) {
-  const double time = static_cast<double>(step) * image_.dt;
-  for (auto& pp : probes_) {
-    Probe& p = *pp;
-    if (p.kind == model::Probe::Kind::Spikes || step % p.interval != 0) continue;
-    if (p.kind == model::Probe::Kind::Weights) {
-      p.weights.times.push_back(time);
-      p.weights.weights.push_back(synapses(p.target).weight);
-      continue;
-    }
-    const auto& pop = image_.populations[p.target];
-    p.state.times.push_back(time);
-    for (std::size_t v = 0; v < p.state.variables.size(); ++v) {
-      const std::string& var = p.state.variables[v];
-      const hw::StateKind kind = var == "v" ? hw::StateKind::v : var == "u" ? hw::StateKind::u : hw::StateKind::i;
-      const double lsb = kind == hw::StateKind::i ? pop.i_lsb : pop.v_lsb;
-      const auto raw = client_->read_state_range(kind, pop.first, pop.size);
-      for (std::uint32_t id : p.state.neurons) {
-        p.state.values[v].push_back(static_cast<double>(static_cast<std::int16_t>(raw[id])) * lsb);
-      }
-    }
-  }
+  recorder_.sample(
+      step,
+      [&](std::size_t population, const std::string& var) {
+        const auto& pop = image_.populations[population];
+        const hw::StateKind kind = var == "v" ? hw::StateKind::v : var == "u" ? hw::StateKind::u : hw::StateKind::i;
+        const double lsb = kind == hw::StateKind::i ? pop.i_lsb : pop.v_lsb;
+        const auto raw = client_->read_state_range(kind, pop.first, pop.size);
+        std::vector<double> values(raw.size());
+        for (std::size_t id = 0; id < raw.size(); ++id) values[id] = static_cast<double>(static_cast<std::int16_t>(raw[id])) * lsb;
+        return values;
+      },
+      [&](std::size_t projection) { return synapses(projection).weight; });
 }
 
 void HardwareBackend::run_steps(std::uint64_t n) {
@@ -254,7 +157,7 @@ void HardwareBackend::run_steps(std::uint64_t n) {
   // Up to NSLOT steps per STEP request: their axon input fits the core's queue ahead of time.
   while (t_ < end) {
     sample(t_);
-    const std::uint64_t k = std::min({end - t_, nslot, next_sample_after(t_) - t_, std::uint64_t{65535}});
+    const std::uint64_t k = std::min({end - t_, nslot, recorder_.next_sample_after(t_) - t_, std::uint64_t{65535}});
     emit_stamps_through(t_ + k);
     for (std::uint64_t c = t_; c < t_ + k; ++c) {
       auto it = pending_.find(c);
@@ -278,23 +181,13 @@ void HardwareBackend::run_steps(std::uint64_t n) {
           if (id < pop.first || id >= pop.first + pop.size) continue;
           const std::uint32_t local = id - pop.first;
           ++counts_[p][local];
-          for (auto& pp : probes_) {
-            Probe& probe = *pp;
-            if (probe.kind != model::Probe::Kind::Spikes || probe.is_source || probe.target != p) continue;
-            if (!probe.selected.empty() && !probe.selected[local]) continue;
-            probe.spikes.times.push_back(time);
-            probe.spikes.ids.push_back(local);
-          }
+          recorder_.record_population(p, time, &local, 1);
         }
       }
     }
     t_ += k;
   }
 }
-
-const SpikeRecord& HardwareBackend::spike_record(std::size_t probe) const { return probes_.at(probe)->spikes; }
-const StateRecord& HardwareBackend::state_record(std::size_t probe) const { return probes_.at(probe)->state; }
-const WeightRecord& HardwareBackend::weight_record(std::size_t probe) const { return probes_.at(probe)->weights; }
 
 model::SynapseList HardwareBackend::synapses(std::size_t projection) const {
   const auto& cp = image_.projections.at(projection);

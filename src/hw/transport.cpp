@@ -201,8 +201,8 @@ void CoreClient::command(std::span<const std::uint8_t> request) {
   if (ack != request[0]) throw Error("core: ACK for opcode " + std::to_string(ack) + ", expected " + op_name(request[0]));
 }
 
-std::vector<StepSpikes> CoreClient::step(unsigned count) {
-  std::vector<StepSpikes> out;
+std::vector<StepReport> CoreClient::step(unsigned count) {
+  std::vector<StepReport> out;
   for (auto& p : checked(req_step(count), count)) out.push_back(parse_spikes(p));
   return out;
 }

@@ -20,7 +20,7 @@ namespace {
 
 using spikeforge::engine::Engine;
 using spikeforge::engine::InputRing;
-using spikeforge::engine::SpikeRecord;
+using spikeforge::model::SpikeRecord;
 using spikeforge::engine::SynapseStore;
 using spikeforge::model::Connector;
 using spikeforge::model::Distribution;
@@ -32,8 +32,8 @@ struct Outcome {
   std::vector<std::vector<double>> v;                     // final v per population
   std::vector<std::vector<std::uint64_t>> counts;         // spike counts per population
   std::vector<std::vector<double>> weights;               // every projection's weights
-  std::vector<spikeforge::engine::StateRecord> states;    // state probes
-  std::vector<spikeforge::engine::WeightRecord> snapshots;  // weight probes
+  std::vector<spikeforge::model::StateRecord> states;    // state probes
+  std::vector<spikeforge::model::WeightRecord> snapshots;  // weight probes
   std::size_t workers = 0;
   std::uint64_t window = 0;
   Engine::ThreadStats stats;

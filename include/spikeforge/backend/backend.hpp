@@ -10,15 +10,16 @@
 #include <string_view>
 #include <vector>
 
-#include <spikeforge/engine/recordings.hpp>
 #include <spikeforge/model/network.hpp>
+#include <spikeforge/model/records.hpp>
 #include <spikeforge/model/synapses.hpp>
+#include <spikeforge/stimulus/recorder.hpp>
 
 namespace spikeforge {
 
-using engine::SpikeRecord;
-using engine::StateRecord;
-using engine::WeightRecord;
+using model::SpikeRecord;
+using model::StateRecord;
+using model::WeightRecord;
 
 /// Options of a Simulator.
 struct SimulatorOptions {
@@ -55,9 +56,17 @@ public:
   /// Back to t = 0 and the initial state; recordings cleared; synapses and weights kept.
   virtual void reset() = 0;
 
-  virtual const SpikeRecord& spike_record(std::size_t probe) const = 0;
-  virtual const StateRecord& state_record(std::size_t probe) const = 0;
-  virtual const WeightRecord& weight_record(std::size_t probe) const = 0;
+  /// What the probes recorded: every backend keeps its probes in a stimulus::Recorder.
+  virtual const stimulus::Recorder& recorder() const noexcept = 0;
+  virtual stimulus::Recorder& recorder() noexcept = 0;
+  const SpikeRecord& spike_record(std::size_t probe) const { return recorder().spike_record(probe); }
+  const StateRecord& state_record(std::size_t probe) const { return recorder().state_record(probe); }
+  const WeightRecord& weight_record(std::size_t probe) const { return recorder().weight_record(probe); }
+  /// The same records for a caller that takes their contents over without copying (moves the
+  /// vectors out, e.g. into NumPy arrays); recording goes on into what it leaves.
+  SpikeRecord& spike_record_mut(std::size_t probe) { return recorder().spike_record(probe); }
+  StateRecord& state_record_mut(std::size_t probe) { return recorder().state_record(probe); }
+  WeightRecord& weight_record_mut(std::size_t probe) { return recorder().weight_record(probe); }
   /// The synapses of a projection with their current weights, in the backend's order.
   virtual model::SynapseList synapses(std::size_t projection) const = 0;
   /// New weights in the order synapses() lists them.

@@ -20,9 +20,8 @@ public:
   std::uint64_t steps() const noexcept override { return engine_.steps(); }
   void run_steps(std::uint64_t n) override { engine_.run(n); }
   void reset() override { engine_.reset(); }
-  const SpikeRecord& spike_record(std::size_t probe) const override { return engine_.spike_record(probe); }
-  const StateRecord& state_record(std::size_t probe) const override { return engine_.state_record(probe); }
-  const WeightRecord& weight_record(std::size_t probe) const override { return engine_.weight_record(probe); }
+  const stimulus::Recorder& recorder() const noexcept override { return engine_.recorder(); }
+  stimulus::Recorder& recorder() noexcept override { return engine_.recorder(); }
   model::SynapseList synapses(std::size_t projection) const override { return engine_.synapses(projection); }
   void set_weights(std::size_t projection, const std::vector<double>& weights) override {
     engine_.set_weights(projection, weights);

@@ -12,13 +12,9 @@
 #include <spikeforge/backend/backend.hpp>
 #include <spikeforge/hw/compile.hpp>
 #include <spikeforge/hw/transport.hpp>
+#include <spikeforge/stimulus/recorder.hpp>
 
 namespace spikeforge {
-
-namespace engine {
-class PoissonGroup;
-class SpikeTimeGroup;
-}  // namespace engine
 
 /// The smallest core size the Verilated models are built for that holds the network
 /// (N = 32 / NA = 32, N = 64 / NA = 48, else N = NA = 256); options.core_neurons / core_axons
@@ -39,9 +35,8 @@ public:
   std::uint64_t steps() const noexcept override { return t_; }
   void run_steps(std::uint64_t n) override;
   void reset() override;
-  const SpikeRecord& spike_record(std::size_t probe) const override;
-  const StateRecord& state_record(std::size_t probe) const override;
-  const WeightRecord& weight_record(std::size_t probe) const override;
+  const stimulus::Recorder& recorder() const noexcept override { return recorder_; }
+  stimulus::Recorder& recorder() noexcept override { return recorder_; }
   model::SynapseList synapses(std::size_t projection) const override;
   void set_weights(std::size_t projection, const std::vector<double>& weights) override;
   std::vector<std::uint64_t> spike_counts(std::size_t population) const override;
@@ -54,12 +49,10 @@ public:
   std::vector<std::int8_t> read_core_weights() const;
 
 private:
-  struct Probe;
   struct Source;
   void load_state();
   void emit_stamps_through(std::uint64_t stamp);
   void sample(std::uint64_t step);
-  std::uint64_t next_sample_after(std::uint64_t step) const;
 
   std::string name_;
   model::Network network_;
@@ -70,7 +63,7 @@ private:
   std::uint64_t t_ = 0;
   std::uint64_t next_stamp_ = 0;
   std::vector<std::unique_ptr<Source>> sources_;
-  std::vector<std::unique_ptr<Probe>> probes_;
+  stimulus::Recorder recorder_;
   std::vector<std::vector<std::uint64_t>> counts_;  ///< per population, per neuron
   std::map<std::uint64_t, std::vector<std::uint8_t>> pending_;  ///< core step -> axons to queue
 };

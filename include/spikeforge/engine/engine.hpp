@@ -13,13 +13,16 @@
 #include <spikeforge/engine/input_ring.hpp>
 #include <spikeforge/engine/neuron_group.hpp>
 #include <spikeforge/engine/plastic_store.hpp>
-#include <spikeforge/engine/recordings.hpp>
-#include <spikeforge/engine/sources.hpp>
 #include <spikeforge/engine/synapse_store.hpp>
+#include <spikeforge/engine/threads.hpp>
 #include <spikeforge/model/network.hpp>
+#include <spikeforge/model/records.hpp>
 #include <spikeforge/model/synapses.hpp>
+#include <spikeforge/stimulus/recorder.hpp>
 
 namespace spikeforge::engine {
+
+struct FusedDrive;
 
 class Engine {
 public:
@@ -57,7 +60,7 @@ public:
   std::size_t worker_threads_seen() const;
   /// Where the CPU time of run() went since construction, collected only when P > 1 and after
   /// collect_thread_stats(true) (thread CPU clocks, so preemption on a loaded machine does not
-  /// count; each reading costs ~0.7 us here, four per partition and window, so they are off by
+  /// count; each reading is a system call, four per partition and window, so they are off by
   /// default). With P idle cores a run takes about serial_s + critical_s plus the meetings, which
   /// are not counted; all the work on one core is serial_s + busy_s.
   struct ThreadStats {
@@ -78,9 +81,12 @@ public:
   /// Synapses and their current weights stay.
   void reset();
 
-  const SpikeRecord& spike_record(std::size_t probe) const;
-  const StateRecord& state_record(std::size_t probe) const;
-  const WeightRecord& weight_record(std::size_t probe) const;
+  const model::SpikeRecord& spike_record(std::size_t probe) const { return recorder_.spike_record(probe); }
+  const model::StateRecord& state_record(std::size_t probe) const { return recorder_.state_record(probe); }
+  const model::WeightRecord& weight_record(std::size_t probe) const { return recorder_.weight_record(probe); }
+  /// The probes and their records (the same Recorder the hardware backends use).
+  const stimulus::Recorder& recorder() const noexcept { return recorder_; }
+  stimulus::Recorder& recorder() noexcept { return recorder_; }
 
   /// Synapses of projection `projection` in storage order (pre, post, weight, delay in ms).
   model::SynapseList synapses(std::size_t projection) const;
@@ -112,12 +118,11 @@ private:
   struct Population;
   struct Source;
   struct Projection;
-  struct Probe;
-  struct FusedDrive;
-  struct Threads;
 
   void build(const model::Network& network, std::uint64_t run_seed, bool double_weights);
   void set_initial_state();
+  void choose_input(const std::vector<std::uint32_t>& ring_length);
+  void find_fused_drives();
   void setup_partitions();
   void add_drives(Population& pop, std::uint64_t m, std::uint32_t begin, std::uint32_t end);
   void apply_currents(std::uint64_t step);
@@ -131,8 +136,6 @@ private:
   template <class F>
   void parallel(F&& body);
   void record_samples(std::uint64_t step);
-  void record_spikes(bool is_source, std::size_t index, double time, const std::uint32_t* ids,
-                     const std::uint32_t* counts, std::size_t n);
 
   double dt_ = 0.1;
   std::size_t parts_ = 1;
@@ -150,9 +153,9 @@ private:
   std::vector<Population> pops_;
   std::vector<Source> sources_;
   std::vector<Projection> projs_;
-  std::vector<Probe> probes_;
+  stimulus::Recorder recorder_;
   std::vector<FusedDrive> fused_;
-  std::unique_ptr<Threads> threads_;
+  std::unique_ptr<ThreadTeam> team_;
 };
 
 }  // namespace spikeforge::engine

@@ -25,12 +25,8 @@ public:
   /// direct input), or nullptr when the model takes input only through slots (lif_delta and
   /// izhikevich, whose input jumps v before the threshold check).
   virtual double* direct_input(std::size_t receptor) noexcept = 0;
-  /// One step of every neuron; see neurons::LifCurrExpKernel::step for the arguments. The step
-  /// consumes its input: every in_exc/in_inh entry it reads is left +0.0.
-  virtual std::size_t step(double* in_exc, double* in_inh, const double* i_ext,
-                           std::uint32_t* spiked) noexcept = 0;
-  /// Step number `step` (consecutive from 0 for each neuron; it places refractory periods) of
-  /// neurons [begin, end) only; arrays indexed by neuron id, spiking ids (absolute) written to
+  /// One step, number `step` (consecutive from 0 for each neuron; it places refractory periods), of
+  /// neurons [begin, end); arrays indexed by neuron id, spiking ids (absolute) written to
   /// spiked[0...]; returns their number. Results do not depend on the range split. Leaves
   /// in_exc/in_inh +0.0 over [begin, end) (the engine relies on it to clear its ring slot).
   virtual std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc,
@@ -50,15 +46,10 @@ public:
     if constexpr (requires { kernel_.input_state(receptor); }) return kernel_.input_state(receptor).data();
     else return nullptr;
   }
-  std::size_t step(double* in_exc, double* in_inh, const double* i_ext,
-                   std::uint32_t* spiked) noexcept override {
-    return kernel_.step(in_exc, in_inh, i_ext, spiked);
-  }
   std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
                          const double* i_ext, std::uint32_t* spiked) noexcept override {
     return kernel_.step_range(step, begin, end, in_exc, in_inh, i_ext, spiked);
   }
-  Kernel& kernel() noexcept { return kernel_; }
 
 private:
   Kernel kernel_;

@@ -166,7 +166,8 @@ struct CoreInfo {
   std::uint32_t weight_bytes = 0;
 };
 
-struct StepSpikes {
+/// What the core reports for one STEP: the step number and the neurons that spiked in it.
+struct StepReport {
   std::uint32_t step = 0;
   std::vector<std::uint8_t> ids;
 };
@@ -193,9 +194,9 @@ inline CoreInfo parse_info(std::span<const std::uint8_t> p) {
           detail::get32(p, 10)};
 }
 
-inline StepSpikes parse_spikes(std::span<const std::uint8_t> p) {
+inline StepReport parse_spikes(std::span<const std::uint8_t> p) {
   detail::expect(p, Resp::spikes, p.size() >= 5);
-  StepSpikes s;
+  StepReport s;
   s.ids.assign(p.begin() + 1, p.end() - 4);
   s.step = detail::get32(p, p.size() - 4);
   return s;

@@ -54,7 +54,7 @@ public:
   /// Sends a request that answers ACK.
   void command(std::span<const std::uint8_t> request);
   /// Runs `count` steps; the ids of the neurons that spiked, per step.
-  std::vector<StepSpikes> step(unsigned count);
+  std::vector<StepReport> step(unsigned count);
   std::vector<std::int8_t> read_weights(unsigned src, unsigned dst0, unsigned count);
   std::vector<std::uint16_t> read_state(StateKind kind, unsigned first, unsigned count);
   /// Whole-core reads, split into frames the protocol allows.

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <vector>
 
-#include <spikeforge/engine/sources.hpp>
+#include <spikeforge/stimulus/current_injection.hpp>
+#include <spikeforge/stimulus/poisson_group.hpp>
+#include <spikeforge/stimulus/spike_time_group.hpp>
 
 namespace spikeforge {
 namespace {
@@ -14,8 +16,8 @@ TEST(PoissonGroup, ConstantRateWithinStatisticalBounds) {
     const std::size_t n = 200;
     const double dt = 0.1;
     const std::uint64_t steps = rate > 1000.0 ? 500 : 20000;
-    engine::PoissonGroup g(std::vector<double>(n, rate), {}, {}, dt, 42, 0);
-    engine::SourceSpikes out;
+    stimulus::PoissonGroup g(std::vector<double>(n, rate), {}, {}, dt, 42, 0);
+    stimulus::SourceSpikes out;
     double total = 0.0;
     for (std::uint64_t s = 1; s <= steps; ++s) {
       out.clear();
@@ -30,8 +32,8 @@ TEST(PoissonGroup, ConstantRateWithinStatisticalBounds) {
 
 TEST(PoissonGroup, CountsPerStepHavePoissonVariance) {
   // At 20 kHz and dt = 0.1 ms a generator sends k ~ Poisson(2) spikes per step: mean = variance = 2.
-  engine::PoissonGroup g(std::vector<double>(100, 20000.0), {}, {}, 0.1, 9, 0);
-  engine::SourceSpikes out;
+  stimulus::PoissonGroup g(std::vector<double>(100, 20000.0), {}, {}, 0.1, 9, 0);
+  stimulus::SourceSpikes out;
   std::vector<double> per_step;
   for (std::uint64_t s = 1; s <= 1000; ++s) {
     out.clear();
@@ -52,8 +54,8 @@ TEST(PoissonGroup, CountsPerStepHavePoissonVariance) {
 TEST(PoissonGroup, TimeVaryingRateFollowsSchedule) {
   // 10 Hz, then 100 Hz from 500 ms, then 0 Hz from 1000 ms.
   const double dt = 0.1;
-  engine::PoissonGroup g(std::vector<double>(500, 10.0), {500.0, 1000.0}, {100.0, 0.0}, dt, 3, 0);
-  engine::SourceSpikes out;
+  stimulus::PoissonGroup g(std::vector<double>(500, 10.0), {500.0, 1000.0}, {100.0, 0.0}, dt, 3, 0);
+  stimulus::SourceSpikes out;
   double counts[3] = {0, 0, 0};
   for (std::uint64_t s = 1; s <= 15000; ++s) {
     out.clear();
@@ -69,8 +71,8 @@ TEST(PoissonGroup, TimeVaryingRateFollowsSchedule) {
 
 TEST(PoissonGroup, SameSeedSameSpikesDifferentSeedDifferent) {
   auto run = [](std::uint64_t seed) {
-    engine::PoissonGroup g(std::vector<double>(50, 50.0), {}, {}, 0.1, seed, 100);
-    engine::SourceSpikes out;
+    stimulus::PoissonGroup g(std::vector<double>(50, 50.0), {}, {}, 0.1, seed, 100);
+    stimulus::SourceSpikes out;
     std::vector<std::uint64_t> events;
     for (std::uint64_t s = 1; s <= 2000; ++s) {
       out.clear();
@@ -84,8 +86,8 @@ TEST(PoissonGroup, SameSeedSameSpikesDifferentSeedDifferent) {
 }
 
 TEST(SpikeTimeGroup, TimesRoundToStepsAndRepeatsAddUp) {
-  engine::SpikeTimeGroup g({{0.0, 1.04, 1.06}, {2.5, 2.5}}, 0.1);
-  engine::SourceSpikes out;
+  stimulus::SpikeTimeGroup g({{0.0, 1.04, 1.06}, {2.5, 2.5}}, 0.1);
+  stimulus::SourceSpikes out;
   std::vector<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> got;
   for (std::uint64_t s = 0; s <= 30; ++s) {
     out.clear();
@@ -98,12 +100,12 @@ TEST(SpikeTimeGroup, TimesRoundToStepsAndRepeatsAddUp) {
 }
 
 TEST(CurrentInjection, DcAndStepAmplitudes) {
-  const auto dc = engine::CurrentInjection::dc({}, 0.5, 10.0, 20.0, 0.1);
+  const auto dc = stimulus::CurrentInjection::dc({}, 0.5, 10.0, 20.0, 0.1);
   EXPECT_EQ(dc.amplitude(99), 0.0);
   EXPECT_EQ(dc.amplitude(100), 0.5);
   EXPECT_EQ(dc.amplitude(199), 0.5);
   EXPECT_EQ(dc.amplitude(200), 0.0);
-  const auto st = engine::CurrentInjection::steps({1, 2}, {5.0, 7.5}, {0.1, -0.2}, 0.1);
+  const auto st = stimulus::CurrentInjection::steps({1, 2}, {5.0, 7.5}, {0.1, -0.2}, 0.1);
   EXPECT_EQ(st.amplitude(49), 0.0);
   EXPECT_EQ(st.amplitude(50), 0.1);
   EXPECT_EQ(st.amplitude(75), -0.2);

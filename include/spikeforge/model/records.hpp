@@ -1,5 +1,5 @@
-// What a run records, as plain arrays every backend fills the same way: spikes (time, id),
-// state traces (times x neurons per variable) and weight snapshots.
+// What a run records, as plain data every backend fills the same way (stimulus::Recorder): spikes
+// (time, id), state traces (times x neurons per variable) and weight snapshots.
 #pragma once
 
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace spikeforge::engine {
+namespace spikeforge::model {
 
 /// Spikes of one probe, in the order they happened (by time, then by neuron index).
 /// Times in ms; ids are indices within the probed population or source.
@@ -41,4 +41,4 @@ struct WeightRecord {
   bool operator==(const WeightRecord&) const = default;
 };
 
-}  // namespace spikeforge::engine
+}  // namespace spikeforge::model

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include <spikeforge/core/random.hpp>
-#include <spikeforge/engine/sources.hpp>
+#include <spikeforge/stimulus/poisson_group.hpp>
 
 using namespace spikeforge;
 
@@ -18,10 +18,10 @@ namespace {
 TEST(PoissonDraws, CountsMatchEmit) {
   std::vector<double> rates(203);
   for (std::size_t k = 0; k < rates.size(); ++k) rates[k] = (k % 7 == 0) ? 0.0 : 50.0 * static_cast<double>(k % 23) + 900.0 * (k % 5 == 0);
-  engine::PoissonGroup g(rates, {}, {}, 0.1, 77, 5);
+  stimulus::PoissonGroup g(rates, {}, {}, 0.1, 77, 5);
   std::vector<std::uint32_t> dense(rates.size(), 0xFFFFFFFFu);
   for (std::uint64_t stamp = 1; stamp <= 200; ++stamp) {
-    engine::SourceSpikes out;
+    stimulus::SourceSpikes out;
     g.emit(stamp, out);
     g.counts(stamp, 0, 37, dense.data());
     g.counts(stamp, 37, 64, dense.data());
@@ -67,7 +67,7 @@ std::uint32_t reference_count(double rate_hz, double dt, std::uint64_t seed, std
 
 void expect_reference(const std::vector<double>& rates, std::uint64_t seed, std::uint64_t first_stream,
                       std::uint64_t first_stamp, std::uint64_t stamps) {
-  engine::PoissonGroup g(rates, {}, {}, 0.1, seed, first_stream);
+  stimulus::PoissonGroup g(rates, {}, {}, 0.1, seed, first_stream);
   std::vector<std::uint32_t> dense(rates.size());
   std::uint64_t spikes = 0;
   for (std::uint64_t stamp = first_stamp; stamp < first_stamp + stamps; ++stamp) {
@@ -117,7 +117,7 @@ double chi_square(const std::vector<std::uint64_t>& hist, std::uint64_t n, doubl
 struct Moments { double mean, var, chi2; };
 
 Moments sample(double rate_hz, std::size_t generators, std::uint64_t steps, std::size_t bins) {
-  engine::PoissonGroup g(std::vector<double>(generators, rate_hz), {}, {}, 0.1, 2026, 0);
+  stimulus::PoissonGroup g(std::vector<double>(generators, rate_hz), {}, {}, 0.1, 2026, 0);
   std::vector<std::uint32_t> dense(generators);
   std::vector<std::uint64_t> hist(bins, 0);
   double sum = 0.0, sum2 = 0.0;

@@ -1,31 +1,71 @@
-// Run-time inputs of the engine: Poisson spike generators, given spike times, and injected
-// DC/step currents. Poisson draws are counter-based (key = run seed, stream = source neuron id,
-// counter from the step), so a seed fixes the spikes whatever the thread count or run splitting.
+// Poisson spike generators drawn counter-based (key = run seed, stream = source neuron id, counter
+// from the step), so a seed fixes the spikes whatever the thread count, run splitting or executor.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 #include <spikeforge/core/random.hpp>
-#include <spikeforge/neurons/simd.hpp>
+#include <spikeforge/stimulus/source_spikes.hpp>
 
-namespace spikeforge::engine {
+namespace spikeforge::stimulus {
 
-/// Converts a time in ms to the nearest step index.
-inline std::int64_t to_step(double t_ms, double dt) noexcept { return std::llround(t_ms / dt); }
+namespace detail {
+// The lanes of the Poisson draws, one generator per 64-bit lane: the widest vector the target ISA
+// has, as in neurons/simd.hpp (a layer above this one, so the few operations the draws need are
+// spelled out here). The draws do not depend on the lane count.
+#if defined(__AVX512F__)
+inline constexpr std::size_t kPoissonLanes = 8;
+#elif defined(__AVX__)
+inline constexpr std::size_t kPoissonLanes = 4;
+#else
+inline constexpr std::size_t kPoissonLanes = 2;
+#endif
+using PoissonPack = double __attribute__((vector_size(kPoissonLanes * sizeof(double))));
+using PoissonMask = std::int64_t __attribute__((vector_size(kPoissonLanes * sizeof(double))));
+using PoissonLanes = std::uint64_t __attribute__((vector_size(kPoissonLanes * sizeof(double))));
 
-/// Spikes one source group emits in one step: neuron ids and how many spikes each sent.
-struct SourceSpikes {
-  std::vector<std::uint32_t> ids;
-  std::vector<std::uint32_t> counts;
-  void clear() noexcept { ids.clear(); counts.clear(); }
-};
+inline PoissonPack load_pack(const double* p) noexcept {
+  PoissonPack x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+/// One broadcast instruction (a lane-by-lane fill compiles to a chain of masked moves).
+inline PoissonPack splat_pack(double x) noexcept {
+#if defined(__AVX512F__)
+  return std::bit_cast<PoissonPack>(_mm512_set1_pd(x));
+#elif defined(__AVX__)
+  return std::bit_cast<PoissonPack>(_mm256_set1_pd(x));
+#elif defined(__SSE2__)
+  return std::bit_cast<PoissonPack>(_mm_set1_pd(x));
+#else
+  return x - PoissonPack{};
+#endif
+}
+/// True when any lane of a comparison result is set: one movemask instruction.
+inline bool any_lane(PoissonMask c) noexcept {
+#if defined(__AVX512F__)
+  return _mm512_test_epi64_mask(std::bit_cast<__m512i>(c), std::bit_cast<__m512i>(c)) != 0;
+#elif defined(__AVX__)
+  return _mm256_movemask_pd(std::bit_cast<__m256d>(c)) != 0;
+#elif defined(__SSE2__)
+  return _mm_movemask_pd(std::bit_cast<__m128d>(c)) != 0;
+#else
+  for (std::size_t j = 0; j < kPoissonLanes; ++j) if (c[j] != 0) return true;
+  return false;
+#endif
+}
+}  // namespace detail
 
 /// Poisson generators. A stamp s covers the interval [t_{s-1}, t_s): each generator emits
 /// k ~ Poisson(rate * dt) spikes stamped t_s (k > 1 is possible at high rates, e.g. the Brunel
@@ -70,7 +110,7 @@ public:
       const std::size_t last = std::min(end, first + kChunk);
       fill_counts(stamp, first, last, buffer.data());
       // Branch-free compaction: every generator is written, the cursor moves on only past a spike
-      // (at the Brunel drive 86 % of the generators spike, a branch on it mispredicts often).
+      // (at high rates most generators spike, and a branch on it mispredicts often).
       std::size_t m = out.ids.size();
       out.ids.resize(m + (last - first));
       out.counts.resize(m + (last - first));
@@ -97,10 +137,10 @@ public:
   void prepare(std::uint64_t stamp) { set_lambdas(segment_for(static_cast<std::int64_t>(stamp) - 1)); }
 
 private:
-  using Pack = neurons::simd::Pack;
-  using Lanes = neurons::simd::UPack;  // one generator per 64-bit lane
-  using Counts = neurons::simd::Mask;
-  static constexpr std::size_t kLanes = neurons::simd::kLanes;
+  using Pack = detail::PoissonPack;
+  using Lanes = detail::PoissonLanes;  // one generator per 64-bit lane
+  using Counts = detail::PoissonMask;
+  static constexpr std::size_t kLanes = detail::kPoissonLanes;
   static constexpr double kSplit = 30.0;
   static constexpr std::uint32_t kMaxCountBound = static_cast<std::uint32_t>(10.0 * kSplit) + 60;
   static constexpr std::size_t kFixedThresholds = 32;  // up to a mean of about 10 per step
@@ -126,9 +166,6 @@ private:
 
   /// Generators k ... k + kLanes - 1 at once: the definition in the class comment, lane by lane.
   void draw_lanes(std::uint64_t stamp, std::size_t k, std::uint32_t* out) noexcept {
-    using neurons::simd::any;
-    using neurons::simd::load;
-    using neurons::simd::splat;
     const std::uint64_t block = stamp >> 2;
     Lanes stream;
     for (std::size_t j = 0; j < kLanes; ++j) stream[j] = first_stream_ + k + j;
@@ -138,7 +175,7 @@ private:
     Lanes cached;
     std::memcpy(&cached, cached_block_.data() + k, sizeof cached);
     Lanes word;
-    if (!any(cached != block)) {
+    if (!detail::any_lane(cached != block)) {
       Words w32;
       std::memcpy(&w32, cached_words_.data() + (stamp & 3u) * size() + k, sizeof w32);
       word = __builtin_convertvector(w32, Lanes);
@@ -164,23 +201,23 @@ private:
       // a few of 2048); a pack with a lane in such a bucket counts the thresholds directly, a
       // fixed number of compares (the loop branch is then always predicted).
       const Counts bucket = gather_buckets(word >> (32 - kBucketBits));
-      if (!any(bucket < 0)) {
+      if (!detail::any_lane(bucket < 0)) {
         count = bucket;
       } else {
-        for (std::size_t j = 0; j < reachable_; ++j) count -= u >= splat<Pack>(cdf_[j]);  // true lane = -1
+        for (std::size_t j = 0; j < reachable_; ++j) count -= u >= detail::splat_pack(cdf_[j]);  // true lane = -1
       }
     } else if (uniform_) {
-      auto exceeded = u >= splat<Pack>(cdf_[0]);
-      for (std::size_t j = 1; j < reachable_ && any(exceeded); ++j) {
+      auto exceeded = u >= detail::splat_pack(cdf_[0]);
+      for (std::size_t j = 1; j < reachable_ && detail::any_lane(exceeded); ++j) {
         count -= exceeded;
-        exceeded = u >= splat<Pack>(cdf_[j]);
+        exceeded = u >= detail::splat_pack(cdf_[j]);
       }
       count -= exceeded;  // when the loop stopped at the table's end, its last threshold counts
     } else {
-      const Pack lambda = load<Pack>(lambda_.data() + k), lim = load<Pack>(lane_limit_.data() + k);
+      const Pack lambda = detail::load_pack(lambda_.data() + k), lim = detail::load_pack(lane_limit_.data() + k);
       auto exceeded = u >= lim;
       Pack term = lim, cdf = lim;
-      for (std::uint32_t j = 1; j <= kMaxCountBound && any(exceeded); ++j) {
+      for (std::uint32_t j = 1; j <= kMaxCountBound && detail::any_lane(exceeded); ++j) {
         count -= exceeded;
         term = term * (lambda / static_cast<double>(j));
         cdf = cdf + term;
@@ -321,72 +358,4 @@ private:
   std::vector<std::uint32_t> cached_words_;  // its word i for generator k at [i * size() + k]
 };
 
-/// Given spike times, each rounded to the nearest step stamp (several in one step add up).
-class SpikeTimeGroup {
-public:
-  SpikeTimeGroup(const std::vector<std::vector<double>>& times_ms, double dt) : size_(times_ms.size()) {
-    for (std::size_t k = 0; k < times_ms.size(); ++k) {
-      for (double t : times_ms[k]) events_.push_back({static_cast<std::uint64_t>(std::max<std::int64_t>(to_step(t, dt), 0)),
-                                                      static_cast<std::uint32_t>(k)});
-    }
-    std::sort(events_.begin(), events_.end(),
-              [](const Event& a, const Event& b) { return a.stamp != b.stamp ? a.stamp < b.stamp : a.id < b.id; });
-  }
-  std::size_t size() const noexcept { return size_; }
-  void rewind() noexcept { cursor_ = 0; }
-
-  /// Appends the spikes stamped `stamp` to `out`; stamps must be asked for in increasing order.
-  void emit(std::uint64_t stamp, SourceSpikes& out) {
-    while (cursor_ < events_.size() && events_[cursor_].stamp < stamp) ++cursor_;
-    while (cursor_ < events_.size() && events_[cursor_].stamp == stamp) {
-      const std::uint32_t id = events_[cursor_].id;
-      if (!out.ids.empty() && out.ids.back() == id) ++out.counts.back();
-      else { out.ids.push_back(id); out.counts.push_back(1); }
-      ++cursor_;
-    }
-  }
-
-private:
-  struct Event { std::uint64_t stamp; std::uint32_t id; };
-  std::size_t size_;
-  std::vector<Event> events_;
-  std::size_t cursor_ = 0;
-};
-
-/// A DC or step current into some neurons of one population; amplitude(step) gives the current
-/// (nA) during [t_step, t_step+1).
-class CurrentInjection {
-public:
-  /// DC: `amplitude` from start to stop (stop < 0: never stops).
-  static CurrentInjection dc(std::vector<std::uint32_t> neurons, double amplitude, double start_ms, double stop_ms, double dt) {
-    CurrentInjection c;
-    c.neurons_ = std::move(neurons);
-    c.times_ = {to_step(start_ms, dt)};
-    c.amplitudes_ = {amplitude};
-    if (stop_ms >= 0.0) { c.times_.push_back(to_step(stop_ms, dt)); c.amplitudes_.push_back(0.0); }
-    return c;
-  }
-  /// Step current: amplitudes[k] from times[k] on, 0 before times[0].
-  static CurrentInjection steps(std::vector<std::uint32_t> neurons, const std::vector<double>& times_ms,
-                                std::vector<double> amplitudes, double dt) {
-    CurrentInjection c;
-    c.neurons_ = std::move(neurons);
-    for (double t : times_ms) c.times_.push_back(to_step(t, dt));
-    c.amplitudes_ = std::move(amplitudes);
-    return c;
-  }
-  double amplitude(std::int64_t step) const noexcept {
-    double a = 0.0;
-    for (std::size_t j = 0; j < times_.size() && times_[j] <= step; ++j) a = amplitudes_[j];
-    return a;
-  }
-  /// Neurons receiving the current; empty = all of the population.
-  const std::vector<std::uint32_t>& neurons() const noexcept { return neurons_; }
-
-private:
-  std::vector<std::uint32_t> neurons_;
-  std::vector<std::int64_t> times_;
-  std::vector<double> amplitudes_;
-};
-
-}  // namespace spikeforge::engine
+}  // namespace spikeforge::stimulus
