@@ -4,6 +4,7 @@
 #include <optional>
 
 #include <spikeforge/model/plasticity_rules.hpp>
+#include <spikeforge/neurons/lif_propagator.hpp>
 
 #include "compile_stages.hpp"
 
@@ -45,7 +46,7 @@ void map_learning(const model::Network& net, CoreImage& img, QuantisationReport&
     constexpr double inc = 64.0;
     sp.inc_pre = sp.inc_post = static_cast<std::uint8_t>(inc);
     const auto factor = [&](const char* tau_name) {
-      const double k = std::exp(-dt / p[tau_name]) * 256.0;
+      const double k = neurons::synaptic_decay(dt, p[tau_name]) * 256.0;
       const auto ki = round_checked(k, 0, 255, object, std::string("exp(-dt/") + tau_name + ") in Q8");
       rep.parameters.push_back({cp.name, std::string(tau_name) + " -> trace decay (Q8)", 0, k / 256.0, ki, ki / 256.0,
                                 std::abs(ki / 256.0 - k / 256.0) / (k / 256.0)});

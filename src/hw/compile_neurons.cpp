@@ -1,11 +1,12 @@
 // Neuron stage of hw::compile(): each population's parameters as the core's words (LIF through
-// the exact propagator, Izhikevich in fixed point), its membrane and
+// the exact propagator shared with the CPU kernels, Izhikevich in fixed point), its membrane and
 // current LSBs and its initial state; and the check that state probes ask for what the core holds.
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 #include <spikeforge/model/synapses.hpp>
+#include <spikeforge/neurons/lif_propagator.hpp>
 
 #include "compile_stages.hpp"
 
@@ -31,13 +32,6 @@ struct Quantiser {
     worst.clear();
   }
 };
-
-/// Exact coefficient of a current at a step's start in v at its end (the float engine's P21).
-double p21(double h, double tau_m, double tau_s, double cm) {
-  const double k = 1000.0 / cm;
-  if (std::abs(tau_m - tau_s) < 1e-9 * tau_m) return k * h * std::exp(-h / tau_m);
-  return k * tau_s * tau_m / (tau_m - tau_s) * (std::exp(-h / tau_m) - std::exp(-h / tau_s));
-}
 
 std::uint16_t word(std::int64_t x) { return static_cast<std::uint16_t>(static_cast<std::int16_t>(x)); }
 
@@ -83,7 +77,7 @@ void quantise_lif(PopulationStage& s, bool delta, const CoreConfig& config, Core
   std::vector<double> v_inf(pop.size);
   double vmax = 1.0;
   for (std::uint32_t k = 0; k < pop.size; ++k) {
-    v_inf[k] = v_rest[k] + 1000.0 * tau_m[k] / cm[k] * i_off[k];
+    v_inf[k] = v_rest[k] + neurons::kMilliVoltPerNanoAmpMsPerPicoFarad * tau_m[k] / cm[k] * i_off[k];
     for (double x : {v_inf[k], v_reset[k], v_th[k], v_init[k]}) vmax = std::max(vmax, std::abs(x));
   }
   // Membrane LSB: a power of two with every voltage within half the int16 range, so inhibition
@@ -97,7 +91,7 @@ void quantise_lif(PopulationStage& s, bool delta, const CoreConfig& config, Core
     const double scale = std::ldexp(1.0, shift);
     double gmax = 0.0;
     for (std::uint32_t k = 0; k < pop.size; ++k) {
-      const double coupling = delta ? 1.0 : p21(dt, tau_m[k], tau_s[k], cm[k]);
+      const double coupling = delta ? 1.0 : neurons::current_to_voltage(dt, tau_m[k], tau_s[k], cm[k]);
       gain[k] = coupling * ilsb * scale * 4096.0;
       gmax = std::max(gmax, gain[k]);
     }
@@ -116,11 +110,11 @@ void quantise_lif(PopulationStage& s, bool delta, const CoreConfig& config, Core
                          " steps: the core counts at most 255 refractory steps");
     }
     w[param::flags] = static_cast<std::uint16_t>(static_cast<int>(ref) << 8);
-    const double p22 = std::exp(-dt / tau_m[k]);
+    const double p22 = neurons::membrane_decay(dt, tau_m[k]);
     const std::int64_t kv = round_checked(p22 * 32768.0, 0, 32767, object, "exp(-dt/tau_m) in Q15");
     q.note("tau_m -> kv (Q15)", k, p22, kv, kv / 32768.0);
     w[param::kv] = word(kv);
-    const double p11 = delta ? 0.0 : std::exp(-dt / tau_s[k]);
+    const double p11 = delta ? 0.0 : neurons::synaptic_decay(dt, tau_s[k]);
     const std::int64_t ki = round_checked(p11 * 32768.0, 0, 32767, object, "exp(-dt/tau_syn) in Q15");
     if (!delta) q.note("tau_syn -> ki (Q15)", k, p11, ki, ki / 32768.0);
     w[param::ki] = word(ki);

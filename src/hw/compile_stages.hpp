@@ -48,7 +48,7 @@ CoreImage blank_image(const CoreGeometry& geometry, double dt);
 Layout place(const model::Network& network, CoreImage& image, QuantisationReport& report);
 
 /// Neuron stage: parameter words, membrane and current LSBs and initial state of every
-/// population (LIF through the exact propagator, Izhikevich in Q6/Q8/Q16).
+/// population (LIF through the exact propagator of neurons/lif_propagator.hpp, Izhikevich in Q6/Q8/Q16).
 void quantise_neurons(const model::Network& network, const Layout& layout, const CoreConfig& config, CoreImage& image,
                       QuantisationReport& report);
 
