@@ -38,7 +38,6 @@ public:
                                                  : std::vector<Payload>{GoldenCore::frame_error(static_cast<Nak>(e.error))};
       for (auto& r : replies) {
         const auto back = encode_frame(r);
-        bytes_in_ += back.size();
         for (auto& f : decoder_out_.push(back)) out.push_back(std::move(f.payload));
       }
     }
@@ -132,7 +131,6 @@ public:
         fail("read");
       }
       if (got == 0) continue;
-      bytes_in_ += static_cast<std::uint64_t>(got);
       for (auto& e : decoder_.push(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(got)))) {
         if (e.error != FrameError::none) {
           throw Error("serial link " + device_ + ": answer to " + op_name(request.empty() ? 0 : request[0]) +

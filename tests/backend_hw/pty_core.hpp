@@ -15,14 +15,14 @@
 
 #include <spikeforge/core/error.hpp>
 
-#include "sim_core.hpp"
+#include "core_sim.hpp"
 
 namespace spikeforge::test {
 
 /// A Verilated core on the master side of a pty, pumped by its own thread.
 class PtyCore {
 public:
-  explicit PtyCore(const hw::CoreGeometry& geo) : core_(hw::make_sim_core(geo)) {
+  explicit PtyCore(const hw::CoreGeometry& geo) : core_(hw::make_core_sim(geo)) {
     char name[256] = {};
     if (::openpty(&master_, &slave_, name, nullptr, nullptr) != 0) throw Error("openpty failed");
     path_ = name;
@@ -52,7 +52,7 @@ private:
       if (ready > 0 && (pfd.revents & POLLIN)) {
         const ssize_t n = ::read(master_, buf, sizeof buf);
         if (n > 0) {
-          core_->push(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
+          core_->push_bytes(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
           from_host_ += static_cast<std::uint64_t>(n);
         }
       }
@@ -71,7 +71,7 @@ private:
     }
   }
 
-  std::unique_ptr<hw::SimCore> core_;
+  std::unique_ptr<hw::CoreSim> core_;
   int master_ = -1, slave_ = -1;
   std::string path_;
   std::thread thread_;

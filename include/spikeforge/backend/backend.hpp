@@ -1,5 +1,5 @@
-// The interface every simulation backend implements (cpu now; cpu-fixed, fpga-sim and fpga
-// later), and the registry that maps a backend name to a factory.
+// The interface every simulation backend implements (cpu, cpu-fixed, fpga-sim, fpga), and the
+// registry that maps a backend name to a factory.
 #pragma once
 
 #include <cstddef>

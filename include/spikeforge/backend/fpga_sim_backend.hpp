@@ -1,6 +1,7 @@
 // The "fpga-sim" backend: the Verilated RTL core in process, driven through its byte stream by
-// the same packets as "cpu-fixed" and "fpga". Lives in the spikeforge_fpga_sim library; linking
-// that library registers the backend.
+// the same packets as "cpu-fixed" and "fpga" (link: hdl/tb/verilator_link.cpp). Its registration
+// (src/backend/fpga_sim_backend.cpp) is in the spikeforge_fpga_sim library; linking that library
+// registers the backend.
 #pragma once
 
 #include <spikeforge/backend/hardware_backend.hpp>

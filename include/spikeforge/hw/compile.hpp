@@ -1,5 +1,7 @@
 // Network description -> core image: quantised parameter words, the weight matrix, learning
 // enables and initial state for one neuromorphic core, plus a report of what was rounded and how much.
+// compile() runs in stages (src/hw/compile_stages.hpp: layout, neurons, weights, learning, probes);
+// load_requests() and image_to_json() write a finished image out (src/hw/core_image_io.cpp).
 #pragma once
 
 #include <array>
@@ -107,7 +109,7 @@ CompileResult compile(const model::Network& network, const CoreConfig& config = 
 /// talks to a core (golden interpreter, Verilated RTL, serial board) sends exactly these.
 std::vector<std::vector<std::uint8_t>> load_requests(const CoreImage& image);
 
-/// The image as JSON (what `spikeforge compile` writes) and back.
+/// The image as JSON (what `spikeforge compile --out` writes; nothing reads it back yet).
 std::string image_to_json(const CoreImage& image);
 
 }  // namespace spikeforge::hw

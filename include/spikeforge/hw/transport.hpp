@@ -23,12 +23,11 @@ public:
   virtual std::vector<Payload> transact(std::span<const std::uint8_t> request, std::size_t answers) = 0;
   /// Short description for messages, e.g. "serial /dev/ttyUSB1 at 1000000 baud".
   virtual std::string describe() const = 0;
-  /// Bytes sent and received on the wire so far (framed), for link-cost accounting.
+  /// Bytes sent on the wire so far (framed), for link-cost accounting.
   std::uint64_t bytes_out() const noexcept { return bytes_out_; }
-  std::uint64_t bytes_in() const noexcept { return bytes_in_; }
 
 protected:
-  std::uint64_t bytes_out_ = 0, bytes_in_ = 0;
+  std::uint64_t bytes_out_ = 0;
 };
 
 /// The golden command interpreter in process (the "cpu-fixed" backend's link). Frames are still
@@ -39,9 +38,10 @@ std::unique_ptr<CoreLink> make_golden_link(CoreGeometry geometry);
 /// answer frame; a missing answer throws Error naming the request. Linux baud rates up to 4 Mbaud.
 std::unique_ptr<CoreLink> make_serial_link(const std::string& device, int baud, int timeout_ms = 2000);
 
-/// The Verilated sf_core in process, driven through its byte stream. Defined in the
-/// spikeforge_fpga_sim library (hdl/tb models): sizes N = 32 / NA = 32, N = 64 / NA = 48 and
-/// N = NA = 256 are built; another geometry throws UnsupportedError.
+/// The Verilated sf_core in process, driven through its byte stream by the harness of hdl/tb.
+/// Defined in hdl/tb/verilator_link.cpp (the spikeforge_fpga_sim library, which needs Verilator):
+/// sizes N = 32 / NA = 32, N = 64 / NA = 48 and N = NA = 256 are built; another geometry throws
+/// UnsupportedError.
 std::unique_ptr<CoreLink> make_verilator_link(CoreGeometry geometry);
 
 /// The host driver: typed calls over a link, checking every answer (a NAK or a wrong answer

@@ -1,6 +1,6 @@
 // sf_core_uart (UART receiver, FIFO, sf_core, UART transmitter), Verilated at N = 256 and driven
 // only through its rx/tx pins at DIV = 24 (1 Mbaud at 24 MHz). Every reply must equal the golden
-// core's and the byte-stream path's (CoreSim on the bare sf_core), including steps in which all
+// core's and the byte-stream path's (CoreSimOf on the bare sf_core), including steps in which all
 // 256 neurons spike, so that the core stalls on the slow UART instead of losing output.
 #include <gtest/gtest.h>
 
@@ -86,7 +86,7 @@ private:
 /// Sends one request to all three (golden, byte stream, UART) and requires identical replies.
 struct Trio {
   GoldenCore golden{CoreGeometry{256, 256, 8}};
-  CoreSim<Vsf_core_n256> bytes;
+  CoreSimOf<Vsf_core_n256> bytes;
   UartCore uart;
   unsigned requests = 0;
 

@@ -78,11 +78,11 @@ public:
   }
 
   const std::vector<std::vector<std::uint8_t>>& last() const noexcept { return last_; }
-  CoreSim<Model>& sim() noexcept { return sim_; }
+  CoreSim& sim() noexcept { return sim_; }
   GoldenCore& gold() noexcept { return gold_; }
 
 private:
-  CoreSim<Model> sim_;
+  CoreSimOf<Model> sim_;
   GoldenCore gold_;
   std::vector<std::vector<std::uint8_t>> last_;
 };
