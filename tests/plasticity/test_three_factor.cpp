@@ -70,7 +70,7 @@ TEST(ThreeFactor, EligibilityDecaysWithTauE) {
     Simulator s = make_sim();
     s.set_modulator_callback([onset](double t) { return t > onset && t <= onset + 1.0 ? 1.0 : 0.0; });
     s.run(400.0);
-    dw.push_back(s.weights("syn").weight[0] - 0.5);
+    dw.push_back(s.synapses("syn").weight[0] - 0.5);
   }
   EXPECT_NEAR(dw[1] / dw[0], std::exp(-200.0 / kTauE), 1e-9)
       << "ratio of weight changes for rewards 200 ms apart: exp(-200/tau_e), tolerance 1e-9";
