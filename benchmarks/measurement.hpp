@@ -14,7 +14,7 @@
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/synapses.hpp>
 
-#include "benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 
 namespace spikeforge::bench {
 
@@ -33,13 +33,13 @@ struct BuiltNetwork {
   std::map<std::string, std::vector<std::uint32_t>> out_degree;
 };
 
-/// Builds network `name` (examples::benchmark_network) with `options`; only the description and
+/// Builds network `name` (model::reference::benchmark) with `options`; only the description and
 /// the Simulator are timed, the out-degree count afterwards is not.
 inline BuiltNetwork build_network(const std::string& name, const SimulatorOptions& options) {
   BuiltNetwork b;
   b.name = name;
   const auto t0 = std::chrono::steady_clock::now();
-  b.network = examples::benchmark_network(name, options.seed);
+  b.network = model::reference::benchmark(name, options.seed);
   b.sim = std::make_unique<Simulator>(b.network, options);
   b.build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& pop : b.network.populations) {

@@ -18,7 +18,7 @@
 
 #include <spikeforge/backend/simulator.hpp>
 
-#include "benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 #include "measurement.hpp"
 
 namespace {
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  for (const auto& name : spikeforge::examples::benchmark_network_names()) {
+  for (const auto& name : spikeforge::model::reference::benchmark_names()) {
     benchmark::RegisterBenchmark(name.c_str(), run_network, name)
         ->ArgName("threads")
         ->Arg(1)

@@ -10,7 +10,7 @@
 #include <spikeforge/backend/simulator.hpp>
 #include <spikeforge/core/log.hpp>
 
-#include "benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 #include "measurement.hpp"
 
 namespace {

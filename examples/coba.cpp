@@ -10,7 +10,7 @@
 #include <spikeforge/backend/simulator.hpp>
 #include <spikeforge/core/log.hpp>
 
-#include "benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 
 namespace {
 
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
 
   try {
     const auto t0 = std::chrono::steady_clock::now();
-    spikeforge::model::Network net = spikeforge::examples::coba_network(network_seed);
+    spikeforge::model::Network net = spikeforge::model::reference::coba(network_seed);
     spikeforge::Simulator sim(net, options);
     const auto t1 = std::chrono::steady_clock::now();
     sim.run(duration);
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     const double build_s = std::chrono::duration<double>(t1 - t0).count();
     const double run_s = std::chrono::duration<double>(t2 - t1).count();
     std::uint64_t synapses = 0;
-    for (const auto& p : net.projections) synapses += sim.weights(p.name).size();
+    for (const auto& p : net.projections) synapses += sim.synapses(p.name).size();
     const std::uint64_t spikes = sim.spike_count("E") + sim.spike_count("I");
     const double rate = static_cast<double>(spikes) / (4000.0 * sim.time() * 1e-3);
     std::printf("backend            %s\n", options.backend.c_str());

@@ -114,7 +114,7 @@ int main() {
   int hits = 0, false_pos = 0;
   evaluate(sim, "after STDP training:", &hits, &false_pos);
 
-  const auto w = sim.weights("afferents_detector").weight;
+  const auto w = sim.synapses("afferents_detector").weight;
   std::vector<char> in_pattern(kAfferents, 0);
   for (int a : pattern) in_pattern[a] = 1;
   double w_in = 0.0, w_out = 0.0;

@@ -65,10 +65,10 @@ int main() {
               Distribution::constant(1.0), "inhibitory");
 
   Simulator sim(net);
-  const auto before = histogram(sim.weights("E_E").weight);
+  const auto before = histogram(sim.synapses("E_E").weight);
   sim.run(kLearn);
   const double rate_e = sim.mean_rate("E"), rate_i = sim.mean_rate("I");
-  const auto w = sim.weights("E_E").weight;
+  const auto w = sim.synapses("E_E").weight;
   const auto after = histogram(w);
   std::printf("polychronization network, %.0f s of STDP: %zu plastic E->E synapses (%.2f bytes each)\n",
               kLearn / 1000.0, w.size(), sim.bytes_per_synapse());

@@ -12,7 +12,7 @@
 #include <spikeforge/engine/engine.hpp>
 #include <spikeforge/model/validate.hpp>
 
-#include "benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 
 namespace {
 double thread_cpu_seconds() {
@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     const int threads = std::atoi(argv[2]);
     const double duration_ms = std::atof(argv[3]);
     if (threads < 1 || !(duration_ms > 0.0)) throw std::invalid_argument("THREADS must be >= 1 and DURATION_MS > 0");
-    const auto net = spikeforge::examples::benchmark_network(name, 1);
+    const auto net = spikeforge::model::reference::benchmark(name, 1);
     spikeforge::model::validate(net);
     spikeforge::engine::Engine engine(net, 1, false, static_cast<std::size_t>(threads));
     engine.collect_thread_stats(true);

@@ -172,7 +172,7 @@ class PlasticSpec(CondLifSpec):
     """The plastic recurrent network (BENCHMARKS.md network 5, after Zenke & Gerstner 2014):
     20000 E + 5000 I conductance-based LIF (the COBA neuron), p = 0.05 between all populations,
     delay 1.5 ms, external Poisson drive of ext_n sources at ext_rate_hz / ext_n each per neuron,
-    triplet STDP with synaptic scaling on E->E (examples/benchmark_networks.hpp, plastic_network)."""
+    triplet STDP with synaptic scaling on E->E (src/model/reference_networks.cpp, model::reference::plastic)."""
 
     n_exc: int = 20000
     n_inh: int = 5000

@@ -10,7 +10,8 @@ from .models import NeuronModel, PlasticityRule, model_info, neuron_models, plas
 from .network import Network, Population, Projection, SpikeSource
 from .plasticity import (AntiHebbian, Hebbian, Oja, Plasticity, STDP, SymmetricSTDP, ThreeFactorSTDP,
                          TripletSTDP)
-from .simulator import CSRWeights, Simulator, Spikes, StateTrace, Synapses, WeightSnapshots, backends
+from .results import CSRWeights, Spikes, StateTrace, Synapses, WeightSnapshots
+from .simulator import Simulator, SimulatorOptions, backends
 from .values import LogNormal, Normal, Uniform
 from . import reference
 
@@ -25,7 +26,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'spikeforge' has no attribute '{name}'")
 
 __all__ = [
-    "Network", "Population", "Projection", "SpikeSource", "Simulator", "Spikes", "StateTrace", "Synapses",
+    "Network", "Population", "Projection", "SpikeSource", "Simulator", "SimulatorOptions", "Spikes", "StateTrace", "Synapses",
     "CSRWeights", "WeightSnapshots", "AllToAll", "OneToOne", "FixedProbability", "FixedInDegree",
     "FixedOutDegree", "FromList", "DenseMatrix", "Uniform", "Normal", "LogNormal", "neuron_models",
     "model_info", "NeuronModel", "backends", "population_rate", "firing_rates", "pair_stdp_window",

@@ -13,6 +13,7 @@ from . import _core
 from .connectors import Connector
 from .models import model_info
 from .plasticity import Plasticity
+from .results import Synapses
 from .values import from_distribution, to_distribution
 
 __all__ = ["Network", "Population", "SpikeSource", "Projection"]
@@ -215,14 +216,8 @@ class Network:
         if plasticity is not None and not isinstance(plasticity, Plasticity):
             raise TypeError(f"{obj}: plasticity: expected a spikeforge rule (STDP, TripletSTDP, ...), "
                             f"got {type(plasticity).__name__}")
-        self._net.connect(name, pre, post, core_connector, w, d, receptor)
-        if seed or plasticity is not None:
-            projections = self._net.projections
-            if seed:
-                projections[-1].seed = seed
-            if plasticity is not None:
-                projections[-1].plasticity = plasticity._to_core()
-            self._net.projections = projections
+        self._net.connect(name, pre, post, core_connector, w, d, receptor,
+                          None if plasticity is None else plasticity._to_core(), seed)
         proj = Projection(name, pre, post, receptor)
         self._projections[name] = proj
         return proj
@@ -324,12 +319,8 @@ class Network:
     def synapses(self, projection):
         """The realised synapses of a projection (before any run): a Synapses record with pre,
         post (indices), weight (nA / nS / mV) and delay (ms) arrays."""
-        from .simulator import Synapses
         name = _ref(projection, "projection")
-        names = [p.name for p in self._net.projections]
-        if name not in names:
-            raise ValueError(f"projection '{name}': no projection of that name")
-        s = _core.build_synapses(self._net, names.index(name))
+        s = _core.build_synapses(self._net, name)
         proj = self._projections[name]
         return Synapses(s["pre"], s["post"], s["weight"], s["delay"], self._groups[proj.pre].size,
                         self._groups[proj.post].size)

@@ -19,7 +19,8 @@ def _axes(ax):
 
 def _groups(spikes, sizes):
     """(name, Spikes, size) per group from a Simulator + names, a dict, or one Spikes record."""
-    from .simulator import Simulator, Spikes
+    from .results import Spikes
+    from .simulator import Simulator
     if isinstance(spikes, Simulator):
         names = sizes if sizes is not None else list(spikes.network.populations)
         groups = {**spikes.network.populations, **spikes.network.spike_sources}

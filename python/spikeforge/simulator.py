@@ -1,18 +1,20 @@
-"""Running a network: spikeforge.Simulator and the records it returns (spike times in ms and
-neuron ids, state traces, weights) as NumPy arrays that share memory with the simulator's buffers."""
+"""Running a network: spikeforge.Simulator and its options (spikeforge.SimulatorOptions); the
+records it returns are in spikeforge.results."""
 
 from __future__ import annotations
 
 import time
-from typing import NamedTuple
 
 import numpy as np
 
 from . import _checks
 from . import _core
 from .network import Network
+from .results import Spikes, StateTrace, Synapses, WeightSnapshots
 
-__all__ = ["Simulator", "Spikes", "StateTrace", "WeightSnapshots", "Synapses", "CSRWeights", "backends"]
+__all__ = ["Simulator", "SimulatorOptions", "backends"]
+
+SimulatorOptions = _core.SimulatorOptions
 
 # Runs expected to take less wall time than this show no progress bar (tqdm's `delay`).
 _PROGRESS_DELAY_S = 1.0
@@ -27,135 +29,58 @@ def backends() -> list:
     return list(_core.backend_names())
 
 
-class Spikes(NamedTuple):
-    """Spikes of one probe in the order they happened: times (ms, float64) and ids (neuron
-    indices within the group, uint32). Read-only views, valid for as long as you keep them."""
-
-    times: np.ndarray
-    ids: np.ndarray
-
-
-class WeightSnapshots(NamedTuple):
-    """Weight snapshots of one projection: times (ms) and weights (snapshots x synapses, in the
-    order Simulator.synapses lists them; nA, nS or mV by the post model)."""
-
-    times: np.ndarray
-    weights: np.ndarray
-
-
-class CSRWeights(NamedTuple):
-    """Weights as compressed sparse rows: row i (pre neuron i) holds columns (post neurons)
-    indices[indptr[i]:indptr[i+1]] with weights data[...] (nA, nS or mV by the post model)."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-    shape: tuple
-
-
-class Synapses:
-    """The synapses of one projection: pre and post neuron indices (uint32), weight (nA for
-    current-based, nS for conductance-based post models, mV for lif_delta) and delay (ms)."""
-
-    def __init__(self, pre, post, weight, delay, n_pre: int, n_post: int):
-        self.pre, self.post, self.weight, self.delay = pre, post, weight, delay
-        self.shape = (int(n_pre), int(n_post))
-
-    def __len__(self):
-        return int(self.pre.size)
-
-    def __repr__(self):
-        return f"Synapses({len(self)} synapses, shape={self.shape})"
-
-    def dense(self, absent: float = 0.0) -> np.ndarray:
-        """A (n_pre, n_post) matrix of weights; `absent` where no synapse exists; the weights of
-        several synapses between one pair add up."""
-        m = np.full(self.shape, absent, dtype=np.float64)
-        if len(self):
-            m[self.pre, self.post] = 0.0
-            np.add.at(m, (self.pre, self.post), self.weight)
-        return m
-
-    def csr(self) -> CSRWeights:
-        """CSR arrays by pre neuron. When the synapses are already ordered by pre neuron (the cpu
-        backend's storage order) indices and data are the post and weight arrays themselves."""
-        pre = self.pre
-        if pre.size and np.any(pre[1:] < pre[:-1]):
-            order = np.argsort(pre, kind="stable")
-            indices, data = self.post[order], self.weight[order]
-        else:
-            indices, data = self.post, self.weight
-        indptr = np.zeros(self.shape[0] + 1, dtype=np.int64)
-        np.cumsum(np.bincount(pre, minlength=self.shape[0]), out=indptr[1:])
-        return CSRWeights(indptr, indices, data, self.shape)
-
-    def to_scipy(self):
-        """scipy.sparse.csr_array of the weights (needs scipy)."""
-        import scipy.sparse
-        c = self.csr()
-        return scipy.sparse.csr_array((c.data, c.indices, c.indptr), shape=c.shape)
-
-
-class StateTrace:
-    """State trace of one probe: times (ms), neurons (indices), and per variable a (samples x
-    neurons) array, by trace["v"] or trace.v (units of the model table: mV, nS, nA, ...)."""
-
-    def __init__(self, times, neurons, variables, values):
-        self.times, self.neurons, self.variables = times, neurons, list(variables)
-        self._values = dict(values)
-
-    def __getitem__(self, variable: str) -> np.ndarray:
-        try:
-            return self._values[variable]
-        except KeyError:
-            raise KeyError(f"state trace: no variable '{variable}' (recorded: {', '.join(self.variables)})") from None
-
-    def __getattr__(self, variable: str):
-        values = self.__dict__.get("_values", {})
-        if variable in values:
-            return values[variable]
-        raise AttributeError(variable)
-
-    def __repr__(self):
-        return f"StateTrace({self.times.size} samples x {self.neurons.size} neurons: {', '.join(self.variables)})"
-
-
 class Simulator:
     """Runs a Network on a backend.
 
-    Simulator(net, backend="cpu", threads=0, seed=1): backend is one of spikeforge.backends();
-    threads is the number of worker threads, 0 = automatic (every core when the network is large
-    enough to gain from them, else one; results do not depend on it, bit for
-    bit); seed keys run-time
-    randomness (Poisson sources). double_weights: plastic projections of the cpu backend keep
-    weights and traces in double precision. device (serial port), baud, timeout_ms, core_neurons,
-    core_axons: options of the hardware backends ("cpu-fixed", "fpga-sim", "fpga").
-    The description is validated first: a bad value raises
-    ValueError naming the object, the field and the allowed range. Later changes to `net` do not
-    affect the simulator.
+    Simulator(net, backend="cpu", threads=0, seed=1, *, options=None, ...): the options are those
+    of spikeforge.SimulatorOptions, given as an options object, as keyword arguments, or both (a
+    keyword argument overrides the field of `options`; fields given neither way keep the
+    SimulatorOptions defaults). backend is one of spikeforge.backends(); threads is the number of
+    worker threads, 0 = automatic (every core when the network is large enough to gain from them,
+    else one; results do not depend on it, bit for bit); seed keys run-time randomness (Poisson
+    sources). double_weights: plastic projections of the cpu backend keep weights and traces in
+    double precision. device (serial port), baud, timeout_ms, core_neurons, core_axons: options of
+    the hardware backends ("cpu-fixed", "fpga-sim", "fpga").
+    The description is validated first: a bad value raises ValueError naming the object, the field
+    and the allowed range. Later changes to `net` do not affect the simulator.
     """
 
-    def __init__(self, network, backend: str = "cpu", threads: int = 0, seed: int = 1, *,
-                 double_weights: bool = False, device: str = "", baud: int = 1000000, timeout_ms: int = 2000,
-                 core_neurons: int = 0, core_axons: int = 0):
+    def __init__(self, network, backend: str | None = None, threads: int | None = None, seed: int | None = None, *,
+                 options: SimulatorOptions | None = None, double_weights: bool | None = None,
+                 device: str | None = None, baud: int | None = None, timeout_ms: int | None = None,
+                 core_neurons: int | None = None, core_axons: int | None = None):
         if isinstance(network, Network):
             self._network = Network._from_core(network.description)
         elif isinstance(network, _core.Network):
             self._network = Network._from_core(_core.Network(network))
         else:
             raise TypeError(f"simulator: network: expected a spikeforge.Network, got {type(network).__name__}")
-        backend = _checks.name(backend, "simulator: backend")
-        threads = _checks.count(threads, "simulator", "threads", 1024)
-        if not isinstance(double_weights, (bool, np.bool_)):
-            raise TypeError(f"simulator: double_weights: expected a bool, got {type(double_weights).__name__}")
-        if not isinstance(device, str):
-            raise TypeError(f"simulator: device: expected a str, got {type(device).__name__}")
-        limit = 2**31 - 1
-        self._sim = _core.Simulator(self._network._net, backend, threads, _checks.seed(seed, "simulator"),
-                                    bool(double_weights), device, _checks.count(baud, "simulator", "baud", limit),
-                                    _checks.count(timeout_ms, "simulator", "timeout_ms", limit),
-                                    _checks.count(core_neurons, "simulator", "core_neurons", limit),
-                                    _checks.count(core_axons, "simulator", "core_axons", limit))
+        if options is None:
+            o = SimulatorOptions()
+        elif isinstance(options, SimulatorOptions):
+            o = SimulatorOptions(options)
+        else:
+            raise TypeError(f"simulator: options: expected a spikeforge.SimulatorOptions, got {type(options).__name__}")
+        given = dict(backend=backend, threads=threads, seed=seed, double_weights=double_weights, device=device,
+                     baud=baud, timeout_ms=timeout_ms, core_neurons=core_neurons, core_axons=core_axons)
+        for field, value in given.items():
+            if value is None:
+                continue
+            if field in ("backend", "device"):
+                if not isinstance(value, str):
+                    raise TypeError(f"simulator: {field}: expected a str, got {type(value).__name__}")
+            elif field == "double_weights":
+                if not isinstance(value, (bool, np.bool_)):
+                    raise TypeError(f"simulator: double_weights: expected a bool, got {type(value).__name__}")
+                value = bool(value)
+            elif field == "seed":
+                value = _checks.seed(value, "simulator")
+            else:
+                limit = SimulatorOptions.max_threads if field == "threads" else 2**31 - 1
+                value = _checks.count(value, "simulator", field, limit)
+            setattr(o, field, value)
+        _checks.name(o.backend, "simulator: backend")
+        self._sim = _core.Simulator(self._network._net, o)
 
     # -- running ---------------------------------------------------------------------------------
     def run(self, duration: float, progress=None) -> None:
@@ -233,14 +158,19 @@ class Simulator:
         return self._sim.backend
 
     @property
+    def options(self) -> SimulatorOptions:
+        """The options the simulator was built with (a copy)."""
+        return self._sim.options
+
+    @property
     def threads(self) -> int:
         """Worker threads the simulator was asked for (results never depend on it)."""
-        return self._sim.threads
+        return self._sim.options.threads
 
     @property
     def seed(self) -> int:
         """Seed of run-time randomness (Poisson spike trains)."""
-        return self._sim.seed
+        return self._sim.options.seed
 
     @property
     def network(self) -> Network:
@@ -252,26 +182,26 @@ class Simulator:
         """Spikes of a spike probe, by probe name or by the name of the recorded population or
         source: times (ms) and ids. The arrays are read-only views of the simulator's record
         buffers (no copy); later runs never change or invalidate them."""
-        times, ids = self._sim.spikes(self._probe_name(name))
+        times, ids = self._sim.spikes(self._name(name))
         return Spikes(times, ids)
 
     def state(self, name) -> StateTrace:
         """State trace of a state probe (by probe or population name): times (ms) and per
         variable a (samples x neurons) array in the model's unit, read-only views (no copy)."""
-        d = self._sim.state(self._probe_name(name))
+        d = self._sim.state(self._name(name))
         return StateTrace(d["times"], d["neurons"], d["variables"], d["values"])
 
     def weight_snapshots(self, name) -> WeightSnapshots:
         """Weight snapshots of a weight probe (by probe or projection name): times (ms) and a
         (snapshots x synapses) array, synapses in the order synapses() lists them."""
-        times, weights = self._sim.weight_snapshots(self._probe_name(name))
+        times, weights = self._sim.weight_snapshots(self._name(name))
         return WeightSnapshots(times, weights)
 
     def synapses(self, projection) -> Synapses:
         """The synapses of a projection with their current weights (nA, nS or mV by the post
         model) and delays (ms), in the backend's order. The arrays own their memory (taken from
         the backend's answer without copying)."""
-        name = self._projection_name(projection)
+        name = self._name(projection)
         pre, post, weight, delay = self._sim.synapses(name)
         proj = self._network.projections[name]
         groups = self._network._groups
@@ -311,7 +241,7 @@ class Simulator:
         every synapse, a 1-D array in the order synapses() lists them, or a (n_pre, n_post)
         matrix read at each synapse's (pre, post). Wrong types raise TypeError; wrong shapes,
         non-finite values or weights of the wrong sign for the receptor raise ValueError."""
-        name = self._projection_name(projection)
+        name = self._name(projection)
         obj = f"projection '{name}'"
         if isinstance(weights, (bool, np.bool_)):
             raise TypeError(f"{obj}: weights: expected numbers, got bool")
@@ -338,7 +268,7 @@ class Simulator:
         stay readable and writable between runs."""
         if not isinstance(on, (bool, np.bool_)):
             raise TypeError(f"set_learning: on: expected a bool, got {type(on).__name__}")
-        self._sim.set_learning(self._projection_name(projection), bool(on))
+        self._sim.set_learning(self._name(projection), bool(on))
 
     def set_modulator(self, modulator) -> None:
         """The global modulator M of three-factor rules (dimensionless), from the next step on: a
@@ -351,7 +281,7 @@ class Simulator:
 
     def spike_counts(self, population) -> np.ndarray:
         """Spikes per neuron of a population since the last reset (uint64)."""
-        return self._sim.spike_counts(self._group_name(population))
+        return self._sim.spike_counts(self._name(population))
 
     def spike_count(self, population) -> int:
         """Total spikes of a population since the last reset."""
@@ -359,7 +289,7 @@ class Simulator:
 
     def mean_rate(self, population) -> float:
         """Mean firing rate of a population in Hz over the time simulated since the last reset."""
-        return self._sim.mean_rate(self._group_name(population))
+        return self._sim.mean_rate(self._name(population))
 
     @property
     def bytes_per_synapse(self) -> float:
@@ -371,19 +301,7 @@ class Simulator:
 
     # -- helpers ---------------------------------------------------------------------------------
     @staticmethod
-    def _probe_name(name) -> str:
-        return name.name if hasattr(name, "name") and not isinstance(name, str) else _checks.name(name, "probe")
-
-    def _projection_name(self, projection) -> str:
-        name = self._probe_name(projection)
-        if name not in self._network.projections:
-            raise ValueError(f"simulator: no projection '{name}' (projections: "
-                             f"{', '.join(self._network.projections) or 'none'})")
-        return name
-
-    def _group_name(self, population) -> str:
-        name = self._probe_name(population)
-        if name not in self._network.populations:
-            raise ValueError(f"simulator: no population '{name}' (populations: "
-                             f"{', '.join(self._network.populations) or 'none'})")
-        return name
+    def _name(value) -> str:
+        """The name of a handle (Population, Projection, ...) or a str; the C++ Simulator resolves
+        it and raises ValueError naming the kind and the name when there is no such object."""
+        return value.name if hasattr(value, "name") and not isinstance(value, str) else _checks.name(value, "name")

@@ -168,7 +168,7 @@ void bind_model(py::module_& m) {
            py::return_value_policy::copy)
       .def("connect", &Network::connect, py::arg("name"), py::arg("pre"), py::arg("post"),
            py::arg("connector"), py::arg("weight"), py::arg("delay_ms"), py::arg("receptor") = "excitatory",
-           py::return_value_policy::copy)
+           py::arg("plasticity") = std::nullopt, py::arg("seed") = 0, py::return_value_policy::copy)
       .def("add_dc_current", &Network::add_dc_current, py::arg("name"), py::arg("target"),
            py::arg("amplitude_na"), py::arg("start_ms") = 0.0, py::arg("stop_ms") = -1.0,
            py::arg("neurons") = std::vector<std::uint32_t>{}, py::return_value_policy::copy)

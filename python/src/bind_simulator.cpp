@@ -16,7 +16,6 @@
 
 #include <spikeforge/backend/simulator.hpp>
 #include <spikeforge/core/error.hpp>
-#include <spikeforge/model/neuron_models.hpp>
 
 #include "bindings.hpp"
 #include "record_store.hpp"
@@ -113,8 +112,7 @@ public:
   double dt() const { return sim_.dt(); }
   std::uint64_t steps() const { return sim_.backend().steps(); }
   std::string backend_name() const { return std::string(sim_.backend().name()); }
-  int threads() const { return sim_.options().threads; }
-  std::uint64_t seed() const { return sim_.options().seed; }
+  const SimulatorOptions& options() const { return sim_.options(); }
   const model::Network& network() const { return sim_.network(); }
 
   void reset() {
@@ -174,58 +172,40 @@ public:
   /// pre, post, weight, delay of a projection, each array owning its buffer (no copy).
   py::tuple synapses(const std::string& projection) {
     ensure_idle();
-    model::SynapseList list = sim_.weights(require_projection(projection));
+    model::SynapseList list = sim_.synapses(projection);
     return py::make_tuple(adopt(std::move(list.pre)), adopt(std::move(list.post)), adopt(std::move(list.weight)),
                           adopt(std::move(list.delay)));
   }
 
   void set_weights(const std::string& projection, const py::array_t<double, py::array::c_style>& weights) {
     ensure_idle();
-    const std::string& name = require_projection(projection);
-    const std::string object = "projection '" + name + "'";
+    const std::string object = "projection '" + projection + "'";
     if (weights.ndim() != 1) {
       throw ValidationError(object, "weights", "array with " + std::to_string(weights.ndim()) +
                                                    " dimensions: must be 1-D, one weight per synapse");
     }
-    const std::size_t n = synapse_count(name);
+    const std::size_t n = synapse_count(projection);
     if (static_cast<std::size_t>(weights.size()) != n) {
       throw ValidationError(object, "weights", std::to_string(weights.size()) + " values: must be " +
                                                    std::to_string(n) + ", one per synapse");
     }
-    const model::Projection& proj = *network().find_projection(name);
-    const model::Population* post = network().find_population(proj.post);
-    const model::NeuronModelInfo* info = post ? model::find_neuron_model(post->model) : nullptr;
-    const model::Range range = info ? info->weight_range(proj.receptor) : model::Range::any();
-    const std::string unit = info ? std::string(info->weight_unit) : std::string();
-    std::vector<double> w(weights.data(), weights.data() + weights.size());
-    for (std::size_t k = 0; k < w.size(); ++k) {
-      if (!range.contains(w[k])) {
-        throw ValidationError(object, "weight[" + std::to_string(k) + "]",
-                              std::to_string(w[k]) + ": " + range.describe(unit) + " (" + proj.receptor + " receptor)");
-      }
-    }
-    sim_.set_weights(name, w);
+    // Sign and finiteness per receptor: Simulator::set_weights.
+    sim_.set_weights(projection, std::vector<double>(weights.data(), weights.data() + weights.size()));
   }
 
   py::array_t<std::uint64_t> spike_counts(const std::string& population) {
     ensure_idle();
-    require_population(population);
     return adopt(sim_.spike_counts(population));
   }
   double mean_rate(const std::string& population) {
     ensure_idle();
-    require_population(population);
     return sim_.mean_rate(population);
   }
   double bytes_per_synapse() const { return sim_.bytes_per_synapse(); }
 
   void set_learning(const std::string& projection, bool on) {
     ensure_idle();
-    const std::string& name = require_projection(projection);
-    if (!network().find_projection(name)->plasticity) {
-      throw py::value_error("projection '" + name + "': set_learning: the projection is static (no plasticity rule)");
-    }
-    sim_.set_learning(name, on);
+    sim_.set_learning(projection, on);
   }
 
   void set_modulator(double value) {
@@ -289,37 +269,12 @@ private:
     if (running_) throw py::value_error("simulator: run() is in progress in another thread");
   }
 
-  std::size_t probe_index(const std::string& name, Probe::Kind kind) const {
-    const auto& probes = network().probes;
-    for (std::size_t q = 0; q < probes.size(); ++q) {
-      if (probes[q].kind == kind && probes[q].name == name) return q;
-    }
-    for (std::size_t q = 0; q < probes.size(); ++q) {
-      if (probes[q].kind == kind && probes[q].target == name) return q;
-    }
-    const char* what = kind == Probe::Kind::Spikes ? "spike" : kind == Probe::Kind::State ? "state" : "weight";
-    std::string known;
-    for (const auto& p : probes) {
-      if (p.kind != kind) continue;
-      known += (known.empty() ? "" : ", ") + p.name;
-    }
-    throw py::value_error(std::string("simulator: no ") + what + " probe named '" + name + "' or recording '" + name +
-                          "' (" + what + " probes: " + (known.empty() ? "none" : known) + ")");
-  }
+  std::size_t probe_index(const std::string& name, Probe::Kind kind) const { return sim_.resolved().probe(name, kind); }
 
-  const std::string& require_projection(const std::string& name) const {
-    const model::Projection* p = network().find_projection(name);
-    if (!p) throw py::value_error("simulator: no projection '" + name + "'");
-    return p->name;
-  }
-  void require_population(const std::string& name) const {
-    if (!network().find_population(name)) throw py::value_error("simulator: no population '" + name + "'");
-  }
-
+  /// Synapses of a projection (they never change in number), counted once.
   std::size_t synapse_count(const std::string& projection) {
-    const std::string& name = require_projection(projection);
-    auto it = synapse_counts_.find(name);
-    if (it == synapse_counts_.end()) it = synapse_counts_.emplace(name, sim_.weights(name).size()).first;
+    auto it = synapse_counts_.find(projection);
+    if (it == synapse_counts_.end()) it = synapse_counts_.emplace(projection, sim_.synapses(projection).size()).first;
     return it->second;
   }
 
@@ -334,32 +289,57 @@ private:
 }  // namespace
 
 void bind_simulator(py::module_& m) {
-  py::class_<PySimulator>(m, "Simulator", "Runs one network description on a backend.")
-      .def(py::init([](const model::Network& network, const std::string& backend, int threads, std::uint64_t seed,
-                       bool double_weights, const std::string& device, int baud, int timeout_ms, int core_neurons,
-                       int core_axons) {
+  // Defaults come from SimulatorOptions itself, so C++ and Python cannot disagree on them.
+  const SimulatorOptions defaults;
+  py::class_<SimulatorOptions>(m, "SimulatorOptions",
+                               "Options of a Simulator: backend, seed of run-time randomness, threads, and the "
+                               "options of the hardware backends (docs/backends.md).")
+      .def(py::init([](std::string backend, std::uint64_t seed, int threads, bool double_weights, std::string device,
+                       int baud, int timeout_ms, int core_neurons, int core_axons) {
              SimulatorOptions o;
-             o.backend = backend;
-             o.threads = threads;
+             o.backend = std::move(backend);
              o.seed = seed;
+             o.threads = threads;
              o.double_weights = double_weights;
-             o.device = device;
+             o.device = std::move(device);
              o.baud = baud;
              o.timeout_ms = timeout_ms;
              o.core_neurons = core_neurons;
              o.core_axons = core_axons;
-             return std::make_unique<PySimulator>(network, o);
+             return o;
            }),
-           py::arg("network"), py::arg("backend") = "cpu", py::arg("threads") = 0, py::arg("seed") = 1,
-           py::arg("double_weights") = false, py::arg("device") = "", py::arg("baud") = 1000000,
-           py::arg("timeout_ms") = 2000, py::arg("core_neurons") = 0, py::arg("core_axons") = 0)
+           py::kw_only(), py::arg("backend") = defaults.backend, py::arg("seed") = defaults.seed,
+           py::arg("threads") = defaults.threads, py::arg("double_weights") = defaults.double_weights,
+           py::arg("device") = defaults.device, py::arg("baud") = defaults.baud,
+           py::arg("timeout_ms") = defaults.timeout_ms, py::arg("core_neurons") = defaults.core_neurons,
+           py::arg("core_axons") = defaults.core_axons)
+      .def(py::init<const SimulatorOptions&>(), py::arg("other"), "A copy of `other`.")
+      .def_readwrite("backend", &SimulatorOptions::backend)
+      .def_readwrite("seed", &SimulatorOptions::seed)
+      .def_readwrite("threads", &SimulatorOptions::threads)
+      .def_readwrite("double_weights", &SimulatorOptions::double_weights)
+      .def_readwrite("device", &SimulatorOptions::device)
+      .def_readwrite("baud", &SimulatorOptions::baud)
+      .def_readwrite("timeout_ms", &SimulatorOptions::timeout_ms)
+      .def_readwrite("core_neurons", &SimulatorOptions::core_neurons)
+      .def_readwrite("core_axons", &SimulatorOptions::core_axons)
+      .def_readonly_static("max_threads", &SimulatorOptions::kMaxThreads)
+      .def("__repr__", [](const SimulatorOptions& o) {
+        return "SimulatorOptions(backend='" + o.backend + "', seed=" + std::to_string(o.seed) +
+               ", threads=" + std::to_string(o.threads) + ", double_weights=" + (o.double_weights ? "True" : "False") +
+               ", device='" + o.device + "', baud=" + std::to_string(o.baud) + ", timeout_ms=" +
+               std::to_string(o.timeout_ms) + ", core_neurons=" + std::to_string(o.core_neurons) +
+               ", core_axons=" + std::to_string(o.core_axons) + ")";
+      });
+
+  py::class_<PySimulator>(m, "Simulator", "Runs one network description on a backend.")
+      .def(py::init<const model::Network&, const SimulatorOptions&>(), py::arg("network"), py::arg("options"))
+      .def_property_readonly("options", &PySimulator::options, py::return_value_policy::copy)
       .def("run", &PySimulator::run, py::arg("duration_ms"), py::arg("progress") = py::none())
       .def_property_readonly("time", &PySimulator::time)
       .def_property_readonly("dt", &PySimulator::dt)
       .def_property_readonly("steps", &PySimulator::steps)
       .def_property_readonly("backend", &PySimulator::backend_name)
-      .def_property_readonly("threads", &PySimulator::threads)
-      .def_property_readonly("seed", &PySimulator::seed)
       .def_property_readonly("network", &PySimulator::network, py::return_value_policy::copy)
       .def("reset", &PySimulator::reset)
       .def("spikes", &PySimulator::spikes, py::arg("name"))

@@ -1,5 +1,5 @@
 // Bindings of the free functions of the model layer: the neuron model table, validation, the JSON
-// network file, realised synapses, registered backends, and the reference benchmark networks.
+// network file, realised synapses, registered backends, and the reference networks.
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -14,10 +14,11 @@
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/neuron_models.hpp>
 #include <spikeforge/model/plasticity_rules.hpp>
+#include <spikeforge/model/reference_networks.hpp>
+#include <spikeforge/model/resolve.hpp>
 #include <spikeforge/model/synapses.hpp>
 #include <spikeforge/model/validate.hpp>
 
-#include "benchmark_networks.hpp"
 #include "bindings.hpp"
 #include "record_store.hpp"
 
@@ -118,14 +119,6 @@ py::dict synapse_dict(model::SynapseList&& s) {
   return d;
 }
 
-std::size_t checked_projection(const model::Network& net, std::size_t index) {
-  if (index >= net.projections.size()) {
-    throw py::index_error("projection index " + std::to_string(index) + " out of range (the network has " +
-                          std::to_string(net.projections.size()) + " projections)");
-  }
-  return index;
-}
-
 }  // namespace
 
 void bind_tables(py::module_& m) {
@@ -148,17 +141,24 @@ void bind_tables(py::module_& m) {
   m.def("save_json", &model::save_json, py::arg("network"), py::arg("path"));
   m.def("load_json", &model::load_json, py::arg("path"));
   m.def("instantiate", &model::instantiate, py::arg("network"));
-  m.def("build_synapses", [](const model::Network& net, std::size_t index) {
-    return synapse_dict(model::build_synapses(net, checked_projection(net, index)));
-  }, py::arg("network"), py::arg("projection_index"));
-  m.def("synapse_count", [](const model::Network& net, std::size_t index) {
-    return model::synapse_count(net, checked_projection(net, index));
-  }, py::arg("network"), py::arg("projection_index"));
+  m.def("build_synapses", [](const model::Network& net, const std::string& projection) {
+    return synapse_dict(model::build_synapses(net, model::resolve(net).projection(projection)));
+  }, py::arg("network"), py::arg("projection"));
   m.def("backend_names", &backend_names);
-  m.def("coba_network", &examples::coba_network, py::arg("seed") = 1, py::arg("dt") = 0.1,
-        "The COBA benchmark network (Vogels & Abbott 2005) as the C++ examples build it.");
-  m.def("cuba_network", &examples::cuba_network, py::arg("seed") = 1, py::arg("dt") = 0.1,
-        "The CUBA benchmark network (Brette et al. 2007) as the C++ examples build it.");
+
+  // The reference networks (spikeforge/model/reference_networks.hpp), one definition for C++ and Python.
+  namespace ref = model::reference;
+  py::module_ r = m.def_submodule("reference", "The reference networks of spikeforge/model/reference_networks.hpp.");
+  r.def("coba", &ref::coba, py::arg("seed") = 1, py::arg("dt") = 0.1);
+  r.def("coba_sized", &ref::coba_sized, py::arg("n"), py::arg("p"), py::arg("seed") = 1, py::arg("dt") = 0.1);
+  r.def("cuba", &ref::cuba, py::arg("seed") = 1, py::arg("dt") = 0.1);
+  r.def("brunel", &ref::brunel, py::arg("seed") = 1, py::arg("stdp") = false, py::arg("dt") = 0.1);
+  r.def("brunel_sized", &ref::brunel_sized, py::arg("n_exc"), py::arg("n_inh"), py::arg("c_exc"), py::arg("c_inh"),
+        py::arg("seed") = 1, py::arg("stdp") = false, py::arg("dt") = 0.1);
+  r.def("plastic", &ref::plastic, py::arg("seed") = 1, py::arg("dt") = 0.1);
+  r.def("chip", &ref::chip, py::arg("seed") = 42);
+  r.def("benchmark_names", &ref::benchmark_names);
+  r.def("benchmark", &ref::benchmark, py::arg("name"), py::arg("seed") = 1, py::arg("dt") = 0.1);
 }
 
 }  // namespace spikeforge::python

@@ -1,6 +1,7 @@
 #include <spikeforge/backend/simulator.hpp>
 #include <spikeforge/core/error.hpp>
 #include <spikeforge/core/log.hpp>
+#include <spikeforge/model/neuron_models.hpp>
 #include <spikeforge/model/validate.hpp>
 
 #include <chrono>
@@ -17,6 +18,7 @@ Simulator::Simulator(const model::Network& network, SimulatorOptions options)
                               std::to_string(SimulatorOptions::kMaxThreads));
   }
   model::validate(network_);
+  resolved_ = model::resolve(network_);
   const auto t0 = std::chrono::steady_clock::now();
   backend_ = make_backend(network_, options_);
   logger().debug("simulator: backend '{}' built in {:.3f} s", options_.backend,
@@ -55,34 +57,8 @@ double Simulator::time() const { return static_cast<double>(backend_->steps()) *
 double Simulator::dt() const { return backend_->dt(); }
 void Simulator::reset() { backend_->reset(); }
 
-std::size_t Simulator::probe_index(const std::string& name, model::Probe::Kind kind) const {
-  const auto& probes = network_.probes;
-  for (std::size_t q = 0; q < probes.size(); ++q) {
-    if (probes[q].kind == kind && probes[q].name == name) return q;
-  }
-  for (std::size_t q = 0; q < probes.size(); ++q) {
-    if (probes[q].kind == kind && probes[q].target == name) return q;
-  }
-  const char* what = kind == model::Probe::Kind::Spikes ? "spike" : kind == model::Probe::Kind::State ? "state" : "weight";
-  throw Error(std::string("simulator: no ") + what + " probe named '" + name + "' or recording '" + name + "'");
-}
-
-std::size_t Simulator::population_index(const std::string& name) const {
-  for (std::size_t p = 0; p < network_.populations.size(); ++p) {
-    if (network_.populations[p].name == name) return p;
-  }
-  throw Error("simulator: no population '" + name + "'");
-}
-
-std::size_t Simulator::projection_index(const std::string& name) const {
-  for (std::size_t j = 0; j < network_.projections.size(); ++j) {
-    if (network_.projections[j].name == name) return j;
-  }
-  throw Error("simulator: no projection '" + name + "'");
-}
-
 const SpikeRecord& Simulator::spikes(const std::string& name) const {
-  return backend_->spike_record(probe_index(name, model::Probe::Kind::Spikes));
+  return backend_->spike_record(resolved_.probe(name, model::Probe::Kind::Spikes));
 }
 const SpikeRecord& Simulator::spikes(std::size_t probe) const {
   if (probe >= network_.probes.size() || network_.probes[probe].kind != model::Probe::Kind::Spikes) {
@@ -91,28 +67,36 @@ const SpikeRecord& Simulator::spikes(std::size_t probe) const {
   return backend_->spike_record(probe);
 }
 const StateRecord& Simulator::state(const std::string& name) const {
-  return backend_->state_record(probe_index(name, model::Probe::Kind::State));
+  return backend_->state_record(resolved_.probe(name, model::Probe::Kind::State));
 }
 const WeightRecord& Simulator::weight_snapshots(const std::string& name) const {
-  return backend_->weight_record(probe_index(name, model::Probe::Kind::Weights));
+  return backend_->weight_record(resolved_.probe(name, model::Probe::Kind::Weights));
 }
 
-model::SynapseList Simulator::weights(const std::string& projection) const {
-  return backend_->synapses(projection_index(projection));
+model::SynapseList Simulator::synapses(const std::string& projection) const {
+  return backend_->synapses(resolved_.projection(projection));
 }
 
 void Simulator::set_weights(const std::string& projection, const std::vector<double>& weights) {
-  const std::size_t j = projection_index(projection);
+  const std::size_t j = resolved_.projection(projection);
+  const model::Projection& proj = network_.projections[j];
+  const model::NeuronModelInfo& post = *model::find_neuron_model(network_.populations[resolved_.projections()[j].post].model);
+  const model::Range range = post.weight_range(proj.receptor);
   for (std::size_t k = 0; k < weights.size(); ++k) {
     if (!std::isfinite(weights[k])) {
       throw ValidationError("projection '" + projection + "'", "weight[" + std::to_string(k) + "]", "must be finite");
+    }
+    if (!range.contains(weights[k])) {
+      throw ValidationError("projection '" + projection + "'", "weight[" + std::to_string(k) + "]",
+                            std::to_string(weights[k]) + ": " + range.describe(post.weight_unit) + " for the " +
+                                proj.receptor + " receptor of model " + std::string(post.name));
     }
   }
   backend_->set_weights(j, weights);
 }
 
 std::vector<std::uint64_t> Simulator::spike_counts(const std::string& population) const {
-  return backend_->spike_counts(population_index(population));
+  return backend_->spike_counts(resolved_.population(population));
 }
 
 std::uint64_t Simulator::spike_count(const std::string& population) const {
@@ -121,16 +105,16 @@ std::uint64_t Simulator::spike_count(const std::string& population) const {
 }
 
 double Simulator::mean_rate(const std::string& population) const {
-  const std::size_t p = population_index(population);
+  const std::size_t p = resolved_.population(population);
   const double seconds = time() * 1e-3;
   const double n = network_.populations[p].size;
   return seconds > 0.0 && n > 0 ? static_cast<double>(spike_count(population)) / (n * seconds) : 0.0;
 }
 
 void Simulator::set_learning(const std::string& projection, bool on) {
-  const std::size_t j = projection_index(projection);
+  const std::size_t j = resolved_.projection(projection);
   if (!network_.projections[j].plasticity) {
-    throw ValidationError("projection '" + projection + "'", "plasticity", "absent: set_learning needs a plastic projection");
+    throw ValidationError("projection '" + projection + "'", "plasticity", "absent: the projection is static; set_learning needs a plastic projection");
   }
   backend_->set_learning(j, on);
 }

@@ -97,7 +97,7 @@ SimulatorOptions simulator_options(const Args& a) {
 model::Network with_weights(const Simulator& sim) {
   model::Network net = model::instantiate(sim.network());
   for (auto& proj : net.projections) {
-    const auto syn = sim.weights(proj.name);
+    const auto syn = sim.synapses(proj.name);
     proj.connector = model::Connector::from_list(syn.pre, syn.post);
     proj.weight = model::Distribution::array(syn.weight);
     proj.delay = model::Distribution::array(syn.delay);

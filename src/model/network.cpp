@@ -59,7 +59,8 @@ SpikeSource& Network::add_spike_times(std::string name, std::vector<std::vector<
 }
 
 Projection& Network::connect(std::string name, std::string pre, std::string post, Connector connector,
-                             Distribution weight, Distribution delay_ms, std::string receptor) {
+                             Distribution weight, Distribution delay_ms, std::string receptor,
+                             std::optional<Plasticity> plasticity, std::uint64_t seed) {
   Projection p;
   p.name = std::move(name);
   p.pre = std::move(pre);
@@ -68,6 +69,8 @@ Projection& Network::connect(std::string name, std::string pre, std::string post
   p.weight = std::move(weight);
   p.delay = std::move(delay_ms);
   p.receptor = std::move(receptor);
+  p.seed = seed;
+  p.plasticity = std::move(plasticity);
   projections.push_back(std::move(p));
   return projections.back();
 }

@@ -36,6 +36,18 @@ std::uint64_t derived_seed(const Network& net, std::uint64_t tag, const std::str
   return mix_ids(mix_ids(net.seed, tag), name_hash(name));
 }
 
+// The seeds random draws of a projection use: its connector's (connectivity) and its own (weights
+// and delays), or when 0 one derived from the network seed and the projection's name.
+std::uint64_t connector_seed(const Network& network, std::size_t projection_index) {
+  const Projection& p = network.projections.at(projection_index);
+  return p.connector.seed != 0 ? p.connector.seed : derived_seed(network, kTagConnector, p.name);
+}
+
+std::uint64_t projection_value_seed(const Network& network, std::size_t projection_index) {
+  const Projection& p = network.projections.at(projection_index);
+  return p.seed != 0 ? p.seed : derived_seed(network, kTagProjectionValues, p.name);
+}
+
 std::string projection_object(const Projection& p) { return "projection '" + p.name + "'"; }
 
 // Size of a projection's pre or post group, and whether a neuron connects to itself.
@@ -44,7 +56,7 @@ struct Ends {
   bool same = false;  // pre and post are one population: self-connections are possible
 };
 
-Ends resolve(const Network& net, const Projection& proj) {
+Ends ends_of(const Network& net, const Projection& proj) {
   Ends e;
   if (const auto* p = net.find_population(proj.pre)) e.n_pre = p->size;
   else if (const auto* s = net.find_spike_source(proj.pre)) e.n_pre = s->size;
@@ -127,7 +139,7 @@ void fixed_probability(const Ends& e, const Connector& c, std::uint64_t seed, Sy
 
 SynapseList connectivity(const Network& net, std::size_t index) {
   const Projection& proj = net.projections.at(index);
-  const Ends e = resolve(net, proj);
+  const Ends e = ends_of(net, proj);
   const Connector& c = proj.connector;
   const std::string obj = projection_object(proj);
   SynapseList s;
@@ -211,16 +223,6 @@ std::uint64_t population_seed(const Network& net, const Population& p) {
 
 }  // namespace
 
-std::uint64_t connector_seed(const Network& network, std::size_t projection_index) {
-  const Projection& p = network.projections.at(projection_index);
-  return p.connector.seed != 0 ? p.connector.seed : derived_seed(network, kTagConnector, p.name);
-}
-
-std::uint64_t projection_value_seed(const Network& network, std::size_t projection_index) {
-  const Projection& p = network.projections.at(projection_index);
-  return p.seed != 0 ? p.seed : derived_seed(network, kTagProjectionValues, p.name);
-}
-
 std::vector<double> sample(const Distribution& d, std::size_t n, RandomStream& stream) {
   switch (d.kind) {
     case Distribution::Kind::Constant: return std::vector<double>(n, d.a);
@@ -256,7 +258,7 @@ SynapseList build_connectivity(const Network& network, std::size_t projection_in
 std::size_t synapse_count(const Network& network, std::size_t projection_index) {
   const Projection& proj = network.projections.at(projection_index);
   const Connector& c = proj.connector;
-  const Ends e = resolve(network, proj);
+  const Ends e = ends_of(network, proj);
   const bool skip_self = e.same && !c.allow_self_connections;
   switch (c.kind) {
     case Connector::Kind::AllToAll: return std::size_t{e.n_pre} * e.n_post - (skip_self ? e.n_pre : 0);

@@ -5,7 +5,7 @@
 
 #include <spikeforge/backend/simulator.hpp>
 
-#include "../../examples/benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 
 namespace spikeforge {
 namespace {
@@ -27,7 +27,7 @@ double total_rate(const Simulator& sim) {
 
 TEST(BenchmarkNetworks, CobaFiresAtExpectedRate) {
   const auto t0 = std::chrono::steady_clock::now();
-  Simulator sim(examples::coba_network(1));
+  Simulator sim(model::reference::coba(1));
   const double build = seconds_since(t0);
   const auto t1 = std::chrono::steady_clock::now();
   sim.run(1000.0);
@@ -43,7 +43,7 @@ TEST(BenchmarkNetworks, CobaFiresAtExpectedRate) {
 }
 
 TEST(BenchmarkNetworks, CubaFiresAtExpectedRate) {
-  Simulator sim(examples::cuba_network(1));
+  Simulator sim(model::reference::cuba(1));
   const auto t1 = std::chrono::steady_clock::now();
   sim.run(1000.0);
   const double run = seconds_since(t1);
@@ -56,7 +56,7 @@ TEST(BenchmarkNetworks, CubaFiresAtExpectedRate) {
 
 std::pair<std::vector<double>, std::vector<std::uint32_t>> coba_spikes(std::uint64_t network_seed, std::uint64_t run_seed,
                                                                       double duration) {
-  auto net = examples::coba_network(network_seed);
+  auto net = model::reference::coba(network_seed);
   net.record_spikes("E");
   Simulator sim(net, with_seed(run_seed));
   sim.run(duration);
@@ -74,7 +74,7 @@ TEST(BenchmarkNetworks, SameSeedSameSpikesDifferentSeedDifferentSpikes) {
 
 TEST(BenchmarkNetworks, RunContinuationIsBitExact) {
   // Poisson input as well, so the run seed's counter-based draws are covered too.
-  auto net = examples::cuba_network(3);
+  auto net = model::reference::cuba(3);
   net.add_poisson_source("ext", 4000, model::Distribution::constant(5.0));
   net.connect("ext_E", "ext", "E", model::Connector::fixed_probability(0.002), model::Distribution::constant(0.05),
               model::Distribution::constant(0.5));
@@ -93,7 +93,7 @@ TEST(BenchmarkNetworks, RunContinuationIsBitExact) {
 }
 
 TEST(BenchmarkNetworks, ResetReproducesTheFirstRun) {
-  auto net = examples::coba_network(4);
+  auto net = model::reference::coba(4);
   net.record_spikes("I");
   Simulator sim(net, with_seed(2));
   sim.run(150.0);

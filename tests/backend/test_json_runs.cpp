@@ -121,7 +121,7 @@ TEST(JsonRuns, ChangedWeightsSavedIntoTheFileRunTheSame) {
   // network that runs exactly as the simulator with the changed weights.
   const Network n = active_network();
   Simulator changed(n, run_options());
-  model::SynapseList ee = changed.weights("EE");
+  model::SynapseList ee = changed.synapses("EE");
   for (std::size_t k = 0; k < ee.size(); ++k) ee.weight[k] *= (k % 3 == 0) ? 1.7 : 0.6;
   changed.set_weights("EE", ee.weight);
   changed.run(200.0);
@@ -129,7 +129,7 @@ TEST(JsonRuns, ChangedWeightsSavedIntoTheFileRunTheSame) {
   Network saved = model::instantiate(n);
   for (auto& p : saved.projections) {
     if (p.name != "EE") continue;
-    const model::SynapseList s = changed.weights("EE");
+    const model::SynapseList s = changed.synapses("EE");
     p.connector = Connector::from_list(s.pre, s.post);
     p.weight = D::array(s.weight);
     p.delay = D::array(s.delay);

@@ -82,7 +82,7 @@ TEST(Simulator, WeightsGetAndSetBetweenRuns) {
   net.record_state("n", {"i_syn_exc"}, {}, 0.0);
   net.record_weights("src_n", 1.0);
   Simulator sim(net);
-  auto syn = sim.weights("src_n");
+  auto syn = sim.synapses("src_n");
   ASSERT_EQ(syn.size(), 2u);
   for (std::size_t k = 0; k < 2; ++k) {
     EXPECT_EQ(syn.pre[k], 0u);
@@ -91,7 +91,7 @@ TEST(Simulator, WeightsGetAndSetBetweenRuns) {
   sim.run(1.5);
   std::vector<double> doubled{syn.weight[0] * 2, syn.weight[1] * 2};
   sim.set_weights("src_n", doubled);
-  EXPECT_EQ(sim.weights("src_n").weight, (std::vector<double>{static_cast<float>(doubled[0]), static_cast<float>(doubled[1])}));
+  EXPECT_EQ(sim.synapses("src_n").weight, (std::vector<double>{static_cast<float>(doubled[0]), static_cast<float>(doubled[1])}));
   sim.run(3.0);
   // The spike at 1 ms arrives at 2 ms with the old weights, the one at 2 ms (sent after the
   // change) at 3 ms with the new ones: the jump of i_syn_exc at 3 ms is twice the weight.
@@ -156,6 +156,58 @@ TEST(Simulator, SpikeCountsAndRecordersAgree) {
   EXPECT_EQ(recorded, counts[1] + counts[3]);
   EXPECT_NEAR(sim.mean_rate("n"), static_cast<double>(sim.spike_count("n")) / 5.0 / 0.1, 1e-9);
   EXPECT_THROW(sim.spikes("nothing"), Error);
+}
+
+TEST(Simulator, SetWeightsKeepsTheSignOfTheReceptor) {
+  // Conductance-based post (nS >= 0 on both receptors) and current-based inhibitory (nA <= 0).
+  model::Network net;
+  net.add_population("c", 2, "lif_cond_exp");
+  net.add_population("i", 2, "lif_curr_exp");
+  net.add_spike_times("src", {{1.0}});
+  net.connect("to_c", "src", "c", model::Connector::all_to_all(), Distribution::constant(1.0), Distribution::constant(1.0));
+  net.connect("to_i", "src", "i", model::Connector::all_to_all(), Distribution::constant(-0.1),
+              Distribution::constant(1.0), "inhibitory");
+  Simulator sim(net);
+  auto refused = [&](const std::string& projection, std::vector<double> w, const std::string& expected) {
+    try {
+      sim.set_weights(projection, w);
+      ADD_FAILURE() << projection << ": weights must be refused";
+    } catch (const ValidationError& e) {
+      EXPECT_EQ(e.object(), "projection '" + projection + "'");
+      EXPECT_EQ(e.field(), "weight[1]");
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  };
+  refused("to_c", {1.0, -0.5}, "must be >= 0 nS for the excitatory receptor of model lif_cond_exp");
+  refused("to_i", {-0.2, 0.3}, "must be <= 0 nA for the inhibitory receptor of model lif_curr_exp");
+  EXPECT_EQ(sim.synapses("to_c").weight, (std::vector<double>{1.0, 1.0})) << "a refused call changes nothing";
+  sim.set_weights("to_c", {0.0, 2.5});
+  sim.set_weights("to_i", {-0.2, 0.0});
+  EXPECT_EQ(sim.synapses("to_c").weight, (std::vector<double>{0.0, 2.5}));
+  EXPECT_EQ(sim.synapses("to_i").weight, (std::vector<double>{static_cast<float>(-0.2), 0.0}));
+}
+
+TEST(Simulator, UnknownNamesNameTheKindAndTheName) {
+  auto net = small_network();
+  net.record_spikes("n");
+  Simulator sim(net);
+  EXPECT_EQ(sim.resolved().projection("src_n"), 0u);
+  auto message = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const ValidationError& e) {
+      return e.what();
+    }
+    return "no ValidationError";
+  };
+  EXPECT_NE(message([&] { sim.synapses("nope"); }).find("projection: 'nope': no projection of that name (projections: src_n)"),
+            std::string::npos);
+  EXPECT_NE(message([&] { sim.spike_counts("src"); }).find("'src': no population of that name (populations: n)"),
+            std::string::npos)
+      << "a spike source has no spike counts";
+  EXPECT_NE(message([&] { sim.state("n"); }).find("'n': no state probe of that name or recording 'n' (state probes: none)"),
+            std::string::npos);
+  EXPECT_NE(message([&] { sim.set_learning("src_n", true); }).find("the projection is static"), std::string::npos);
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ void expect_same_run(const model::Network& net, std::uint64_t steps, const std::
                             << " onto neuron " << k % static_cast<std::size_t>(hf.image().geometry.n);
   }
   for (const auto& proj : net.projections) {
-    EXPECT_EQ(fixed.weights(proj.name), rtl.weights(proj.name)) << label << ": weights() of " << proj.name;
+    EXPECT_EQ(fixed.synapses(proj.name), rtl.synapses(proj.name)) << label << ": weights() of " << proj.name;
   }
   bool plastic = false;
   for (const auto& proj : net.projections) plastic = plastic || proj.plasticity.has_value();
@@ -109,10 +109,10 @@ TEST(BitExact, SetWeightsQuantisesAndReachesTheCore) {
     const auto& hb = dynamic_cast<const HardwareBackend&>(sim.backend());
     const std::string proj = net.projections[0].name;
     const double lsb = hb.image().populations[hb.image().projections[0].post_index].i_lsb;
-    auto w = sim.weights(proj).weight;
+    auto w = sim.synapses(proj).weight;
     for (double& x : w) x *= 0.5;
     sim.set_weights(proj, w);
-    const auto back = sim.weights(proj).weight;
+    const auto back = sim.synapses(proj).weight;
     ASSERT_EQ(back.size(), w.size());
     for (std::size_t k = 0; k < w.size(); ++k) {
       EXPECT_NEAR(back[k], w[k], lsb / 2 + 1e-12) << backend << ": weight " << k << " read back, tolerance lsb/2";

@@ -63,13 +63,13 @@ TEST(Learning, PatternLearnedOnFpgaSimEqualsCpuFixedAndIsDetected) {
   // Bit for bit: every output spike and every learned weight (snapshots every second too).
   EXPECT_EQ(fixed.spikes("out"), rtl.spikes("out")) << "output spikes, tolerance 0";
   for (const char* proj : {"pattern_out", "distractor_out"}) {
-    EXPECT_EQ(fixed.weights(proj), rtl.weights(proj)) << "learned weights of " << proj << ", tolerance 0";
+    EXPECT_EQ(fixed.synapses(proj), rtl.synapses(proj)) << "learned weights of " << proj << ", tolerance 0";
     EXPECT_EQ(fixed.weight_snapshots(proj), rtl.weight_snapshots(proj)) << "weight snapshots of " << proj;
   }
 
   // The pattern is learned: its weights near w_max = 0.1 nA, the distractor's near w_min = 0.
-  const double w_pattern = mean(rtl.weights("pattern_out").weight);
-  const double w_distractor = mean(rtl.weights("distractor_out").weight);
+  const double w_pattern = mean(rtl.synapses("pattern_out").weight);
+  const double w_distractor = mean(rtl.synapses("distractor_out").weight);
   const Response before = response(rtl.spikes("out"), 0.0, 1000.0);
   const Response after = response(rtl.spikes("out"), duration - 2000.0, duration);
   std::printf("mean weight pattern %.3f nA, distractor %.3f nA; spikes in pattern windows: first second %.2f "

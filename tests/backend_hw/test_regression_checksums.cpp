@@ -16,7 +16,7 @@
 #include <spikeforge/backend/simulator.hpp>
 #include <spikeforge/model/json_io.hpp>
 
-#include "../../examples/benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 
 namespace spikeforge {
 namespace {
@@ -51,7 +51,7 @@ std::uint64_t checksum(const Simulator& sim, std::uint64_t* spikes_out = nullptr
   }
   for (const auto& proj : net.projections) {
     if (!proj.plasticity) continue;
-    const auto syn = sim.weights(proj.name);
+    const auto syn = sim.synapses(proj.name);
     f.add(syn.size());
     for (double w : syn.weight) f.add(std::bit_cast<std::uint64_t>(w));
   }
@@ -89,25 +89,25 @@ model::Network chip_network() {
 }
 
 TEST(RegressionChecksums, Coba) {
-  const auto net = with_spike_probes(examples::coba_network());
+  const auto net = with_spike_probes(model::reference::coba());
   expect_checksum(net, "cpu", 1, 200.0, 0x3d3eb5c38cf81682ULL, "COBA");
   expect_checksum(net, "cpu", 2, 200.0, 0x3d3eb5c38cf81682ULL, "COBA");
 }
 
 TEST(RegressionChecksums, Cuba) {
-  const auto net = with_spike_probes(examples::cuba_network());
+  const auto net = with_spike_probes(model::reference::cuba());
   expect_checksum(net, "cpu", 1, 200.0, 0x28166f838faa6765ULL, "CUBA");
   expect_checksum(net, "cpu", 2, 200.0, 0x28166f838faa6765ULL, "CUBA");
 }
 
 TEST(RegressionChecksums, Brunel) {
-  const auto net = with_spike_probes(examples::brunel_network_sized(2000, 500, 200, 50, 1, false));
+  const auto net = with_spike_probes(model::reference::brunel_sized(2000, 500, 200, 50, 1, false));
   expect_checksum(net, "cpu", 1, 200.0, 0xa6512a816cb0f7c9ULL, "Brunel");
   expect_checksum(net, "cpu", 2, 200.0, 0xa6512a816cb0f7c9ULL, "Brunel");
 }
 
 TEST(RegressionChecksums, BrunelStdp) {
-  const auto net = with_spike_probes(examples::brunel_network_sized(2000, 500, 200, 50, 1, true));
+  const auto net = with_spike_probes(model::reference::brunel_sized(2000, 500, 200, 50, 1, true));
   expect_checksum(net, "cpu", 1, 200.0, 0x44c0eafafb4f0a14ULL, "Brunel+STDP");
   expect_checksum(net, "cpu", 2, 200.0, 0x44c0eafafb4f0a14ULL, "Brunel+STDP");
 }

@@ -53,7 +53,7 @@ TEST(SerialPty, FpgaBackendOverAPtyMatchesCpuFixedBitForBit) {
     }
   }
   for (const auto& proj : net.projections) {
-    EXPECT_EQ(serial.weights(proj.name), fixed.weights(proj.name)) << "weights() of " << proj.name;
+    EXPECT_EQ(serial.synapses(proj.name), fixed.synapses(proj.name)) << "weights() of " << proj.name;
   }
   const auto& hf = dynamic_cast<const HardwareBackend&>(fixed.backend());
   std::size_t changed = 0;

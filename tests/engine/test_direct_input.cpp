@@ -15,7 +15,7 @@
 #include <spikeforge/engine/engine.hpp>
 #include <spikeforge/model/validate.hpp>
 
-#include "../../examples/benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 
 namespace {
 
@@ -33,9 +33,9 @@ std::map<std::string, Distribution> curr_exp_params() {
 }
 
 TEST(DirectInput, UsedWhereTheModelAddsIntoItsState) {
-  Engine cuba(spikeforge::examples::cuba_network(1), 1, false, 1);
-  Engine coba(spikeforge::examples::coba_network(1), 1, false, 1);
-  Engine brunel(spikeforge::examples::brunel_network_sized(400, 100, 40, 10, 1), 1, false, 1);
+  Engine cuba(spikeforge::model::reference::cuba(1), 1, false, 1);
+  Engine coba(spikeforge::model::reference::coba(1), 1, false, 1);
+  Engine brunel(spikeforge::model::reference::brunel_sized(400, 100, 40, 10, 1), 1, false, 1);
   for (std::size_t p = 0; p < 2; ++p) {
     EXPECT_TRUE(cuba.direct_input(p)) << "lif_curr_exp population " << p << " of CUBA";
     EXPECT_TRUE(coba.direct_input(p)) << "lif_cond_exp population " << p << " of COBA";

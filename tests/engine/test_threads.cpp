@@ -14,7 +14,7 @@
 #include <spikeforge/engine/synapse_store.hpp>
 #include <spikeforge/model/validate.hpp>
 
-#include "../../examples/benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 
 namespace {
 
@@ -107,7 +107,7 @@ void expect_identical(const Outcome& ref, const Outcome& got, const std::string&
 /// (delay 2 ms, emitted over generator ranges), spike times (delay 3 ms, including t = 0) and a
 /// step current that changes twice; the E drive changes its rate during the run.
 Network brunel_with_inputs() {
-  Network net = spikeforge::examples::brunel_network_sized(800, 200, 80, 20, 3);
+  Network net = spikeforge::model::reference::brunel_sized(800, 200, 80, 20, 3);
   for (auto& src : net.spike_sources) {
     if (src.name == "extE") {
       src.rate_times = {40.0, 90.3};
@@ -132,7 +132,7 @@ Network brunel_with_inputs() {
 }
 
 TEST(ThreadedEngine, CobaIsBitwiseIdenticalFor1To4Threads) {
-  Network net = spikeforge::examples::coba_network(11);
+  Network net = spikeforge::model::reference::coba(11);
   net.record_spikes("E");
   net.record_spikes("I");
   const std::vector<std::uint64_t> steps{1000};  // 100 ms
@@ -175,7 +175,7 @@ TEST(ThreadedEngine, AutomaticThreadCountFollowsTheWorkPerWindow) {
   EXPECT_EQ(spikeforge::engine::Engine::auto_partitions(10000, 15, 2), 2u) << "Brunel, 15-step window, 2 cores";
   EXPECT_EQ(spikeforge::engine::Engine::auto_partitions(10000, 15, 1), 1u) << "one core";
   EXPECT_EQ(spikeforge::engine::Engine::auto_partitions(2000, 16, 8), 1u) << "32000 neuron steps: below 32768";
-  Network coba = spikeforge::examples::coba_network(11);
+  Network coba = spikeforge::model::reference::coba(11);
   spikeforge::model::validate(coba);
   const spikeforge::engine::Engine engine(coba, 1, false, 0);
   EXPECT_EQ(engine.threads(), 1u) << "COBA 4k with threads = 0: one partition expected";
@@ -195,7 +195,7 @@ TEST(ThreadedEngine, FusedPoissonDriveEqualsDeliveredDrive) {
   // Without recurrent input a slot holds only the drive, so the fused path (the partition draws
   // its own generators) and the delivered path (a spike probe on the source keeps it a spike
   // list) add exactly the same numbers: the runs must agree bitwise.
-  Network fused = spikeforge::examples::brunel_network_sized(300, 100, 30, 10, 5);
+  Network fused = spikeforge::model::reference::brunel_sized(300, 100, 30, 10, 5);
   std::erase_if(fused.projections, [](const auto& p) { return p.pre == "E" || p.pre == "I"; });
   fused.record_spikes("E");
   Network delivered = fused;
@@ -240,7 +240,7 @@ TEST(ThreadedEngine, StateAndWeightProbesAreIdenticalAndSampledEveryInterval) {
 }
 
 TEST(ThreadedEngine, PlasticBrunelIsBitwiseIdenticalFor1To4Threads) {
-  Network net = spikeforge::examples::brunel_network_sized(800, 200, 80, 20, 9, true);
+  Network net = spikeforge::model::reference::brunel_sized(800, 200, 80, 20, 9, true);
   net.record_spikes("E");
   const Outcome one = run(net, 1, {600});
   EXPECT_GT(total_spikes(one), 1000u) << "the plastic Brunel network must be active";
@@ -254,7 +254,7 @@ TEST(ThreadedEngine, PlasticBrunelIsBitwiseIdenticalFor1To4Threads) {
 TEST(ThreadedEngine, AnExceptionInTheSerialPartEndsTheRunAndTheEngineRunsOn) {
   // A modulator callback (called between the phases on the calling thread) that throws must
   // end run() with its exception, with the other threads released, and a later run() must work.
-  Network net = spikeforge::examples::brunel_network_sized(800, 200, 80, 20, 9, true);
+  Network net = spikeforge::model::reference::brunel_sized(800, 200, 80, 20, 9, true);
   net.record_spikes("E");
   spikeforge::model::validate(net);
   Engine engine(net, 7, false, 2);

@@ -49,7 +49,7 @@ TEST(DendriticDelay, WindowIsShiftedByTheDelay) {
     sim.run(t0 + 120.0);
     const auto counts = sim.spike_counts("post");
     for (std::size_t k = 0; k < counts.size(); ++k) ASSERT_EQ(counts[k], 1u) << "post spikes of trial " << k;
-    const auto w = sim.weights("syn").weight;
+    const auto w = sim.synapses("syn").weight;
     double worst = 0.0;
     for (std::size_t k = 0; k < w.size(); ++k) {
       const double want = window(lag[k] + dendritic * kDelay);
@@ -82,7 +82,7 @@ TEST(DendriticDelay, AllToAllMatchesDirectPairSumOverShiftedPostTimes) {
   Simulator sim(test::forced_pairs(pre, post, w0, rule(1.0, -100.0, 100.0), kDt, kDelay), test::double_precision());
   sim.run(kRun);
   const auto counts = sim.spike_counts("post");
-  const auto w = sim.weights("syn").weight;
+  const auto w = sim.synapses("syn").weight;
   double worst = 0.0, total = 0.0;
   for (int k = 0; k < kTrials; ++k) {
     ASSERT_EQ(counts[k], post[k].size()) << "post spikes of trial " << k << " (forced)";

@@ -68,14 +68,14 @@ TEST(PlasticBounds, DaleAndBoundsHoldAfterLongRandomRun) {
   std::size_t crossed_without_dale = 0;
   for (bool dale : {true, false}) {
     Simulator sim(dale_network(dale));
-    const auto before_exc = sim.weights("E_E").weight, before_inh = sim.weights("E_E_inh").weight;
-    const auto before_in = sim.weights("in_E").weight;
+    const auto before_exc = sim.synapses("E_E").weight, before_inh = sim.synapses("E_E_inh").weight;
+    const auto before_in = sim.synapses("in_E").weight;
     sim.run(5000.0);
     ASSERT_GT(sim.mean_rate("E"), 1.0) << "mean rate of E (Hz): the run must be active to test anything";
     const struct { const char* name; const std::vector<double>& before; double lo, hi; } cases[] = {
         {"in_E", before_in, -0.5, 0.6}, {"E_E", before_exc, -0.5, 0.6}, {"E_E_inh", before_inh, -0.6, 0.5}};
     for (const auto& c : cases) {
-      const auto after = sim.weights(c.name).weight;
+      const auto after = sim.synapses(c.name).weight;
       std::size_t changed = 0;
       for (std::size_t k = 0; k < after.size(); ++k) {
         // Weights are stored as float: the bounds hold for their float values.

@@ -11,7 +11,7 @@ double run_pairs(const std::vector<std::vector<double>>& pre, const std::vector<
                  const model::Plasticity& rule, std::size_t k) {
   Simulator sim(test::forced_pairs(pre, post, w0, rule), test::double_precision());
   sim.run(200.0);
-  return sim.weights("syn").weight[k];
+  return sim.synapses("syn").weight[k];
 }
 
 TEST(RateRules, HebbianAndAntiHebbianFollowThePresynapticTrace) {

@@ -36,7 +36,7 @@ Window measure(const model::Plasticity& rule, double w0) {
   for (std::size_t s = 0; s < rec.ids.size(); ++s) {
     EXPECT_NEAR(rec.times[s], kT0 + win.delta_t[rec.ids[s]], 1e-9) << "post spike time of trial " << rec.ids[s];
   }
-  for (double w : sim.weights("syn").weight) win.dw.push_back(w - w0);
+  for (double w : sim.synapses("syn").weight) win.dw.push_back(w - w0);
   return win;
 }
 

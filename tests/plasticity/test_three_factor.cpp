@@ -26,7 +26,7 @@ TEST(ThreeFactor, ZeroModulatorGivesZeroChange) {
   Simulator sim = make_sim();
   sim.set_modulator(0.0);
   sim.run(500.0);
-  const auto w = sim.weights("syn").weight;
+  const auto w = sim.synapses("syn").weight;
   EXPECT_EQ(w[0], 0.5) << "weight 0 with modulator 0: expected exactly 0.5";
   EXPECT_EQ(w[1], 0.5) << "weight 1 with modulator 0: expected exactly 0.5";
   // The pairs did leave eligibility behind: only the modulator is missing.
@@ -43,7 +43,7 @@ TEST(ThreeFactor, SignOfChangeFollowsModulator) {
     sim.run(50.0);
     sim.set_modulator(m);
     sim.run(100.0);
-    const auto w = sim.weights("syn").weight;
+    const auto w = sim.synapses("syn").weight;
     const double d_causal = w[0] - 0.5, d_acausal = w[1] - 0.5;
     EXPECT_GT(d_causal * m, 0.0) << "causal pair, modulator " << m << ": dw " << d_causal << " must have the modulator's sign";
     EXPECT_LT(d_acausal * m, 0.0) << "acausal pair, modulator " << m << ": dw " << d_acausal << " must have the opposite sign";
@@ -70,7 +70,7 @@ TEST(ThreeFactor, EligibilityDecaysWithTauE) {
     Simulator s = make_sim();
     s.set_modulator_callback([onset](double t) { return t > onset && t <= onset + 1.0 ? 1.0 : 0.0; });
     s.run(400.0);
-    dw.push_back(s.weights("syn").weight[0] - 0.5);
+    dw.push_back(s.synapses("syn").weight[0] - 0.5);
   }
   EXPECT_NEAR(dw[1] / dw[0], std::exp(-200.0 / kTauE), 1e-9)
       << "ratio of weight changes for rewards 200 ms apart: exp(-200/tau_e), tolerance 1e-9";
@@ -81,10 +81,10 @@ TEST(ThreeFactor, LearningOffFreezesWeights) {
   sim.set_learning("syn", false);
   sim.set_modulator(1.0);
   sim.run(200.0);
-  EXPECT_EQ(sim.weights("syn").weight[0], 0.5) << "weight with learning off: expected exactly 0.5";
+  EXPECT_EQ(sim.synapses("syn").weight[0], 0.5) << "weight with learning off: expected exactly 0.5";
   sim.set_learning("syn", true);
   sim.run(10.0);
-  EXPECT_EQ(sim.weights("syn").weight[0], 0.5) << "no eligibility was built while learning was off";
+  EXPECT_EQ(sim.synapses("syn").weight[0], 0.5) << "no eligibility was built while learning was off";
   EXPECT_THROW(sim.set_learning("drive_post", true), ValidationError) << "static projection";
 }
 

@@ -78,7 +78,7 @@ TEST(TripletStdp, FrequencyDependenceAndCrossover) {
   Simulator sim(test::forced_pairs(pre, post, 0.0, rule, kDt), test::double_precision());
   sim.run(end + 20.0);
   const auto counts = sim.spike_counts("post");
-  const auto w = sim.weights("syn").weight;
+  const auto w = sim.synapses("syn").weight;
 
   std::vector<double> per_pair(rhos.size());
   for (std::size_t k = 0; k < rhos.size(); ++k) {

@@ -305,6 +305,6 @@ def test_fuzz_cpp_description_never_crashes():
         for k in chosen:
             cases[k](core)
         with pytest.raises(ValueError) as info:
-            sim = _core.Simulator(core, "cpu", 1, 1)
+            sim = _core.Simulator(core, _core.SimulatorOptions(backend="cpu", threads=1, seed=1))
             sim.run(2.0, None)
         assert ":" in str(info.value), f"mutations {chosen}: message {info.value!r} names no field"

@@ -1,5 +1,5 @@
-"""The COBA benchmark network built in Python equals the C++ example's network
-(examples/benchmark_networks.hpp) and gives the same spikes with the same seed."""
+"""The COBA benchmark network built in Python equals the library's reference network
+(spikeforge::model::reference::coba) and gives the same spikes with the same seed."""
 
 import numpy as np
 import pytest

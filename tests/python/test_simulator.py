@@ -11,7 +11,7 @@ import pytest
 
 import spikeforge as sf
 
-from conftest import small_network
+from conftest import SOURCE_DIR, small_network
 
 
 def test_run_in_pieces_equals_one_run():
@@ -233,3 +233,51 @@ def test_cpu_fixed_backend_through_python():
     np.testing.assert_array_equal(one.spike_counts("A"), np.bincount(a.ids, minlength=8))
     with pytest.raises(ValueError, match="device"):
         sf.Simulator(net, backend="fpga")
+
+
+def test_simulator_options_object_and_keywords():
+    defaults = sf.SimulatorOptions()
+    assert (defaults.backend, defaults.seed, defaults.threads, defaults.double_weights) == ("cpu", 1, 0, False)
+    assert (defaults.baud, defaults.timeout_ms, defaults.core_neurons) == (1000000, 2000, 0)
+    o = sf.SimulatorOptions(seed=5, threads=2)
+    assert "seed=5, threads=2" in repr(o)
+    a = sf.Simulator(small_network(), options=o)
+    assert (a.backend, a.threads, a.seed) == ("cpu", 2, 5)
+    # Keywords override the options object's fields; the object itself is not changed.
+    b = sf.Simulator(small_network(), threads=1, options=o)
+    assert (b.threads, b.seed, o.threads) == (1, 5, 2)
+    assert b.options.threads == 1 and isinstance(b.options, sf.SimulatorOptions)
+    for sim in (a, b):
+        sim.run(20.0, progress=False)
+    np.testing.assert_array_equal(a.spikes("E").ids, b.spikes("E").ids)  # same seed, any thread count
+    with pytest.raises(TypeError, match="options"):
+        sf.Simulator(small_network(), options={"seed": 5})
+    o.threads = 5000
+    with pytest.raises(ValueError, match="threads"):
+        sf.Simulator(small_network(), options=o)
+    with pytest.raises(ValueError, match="threads"):
+        sf.Simulator(small_network(), threads=5000)
+
+
+def test_set_weights_sign_comes_from_the_cpp_simulator(sim):
+    # IE is inhibitory onto lif_cond_exp: conductances (nS) >= 0; the check is Simulator::set_weights.
+    n = len(sim.synapses("IE"))
+    with pytest.raises(sf.ValidationError, match=r"weight\[0\].*must be >= 0 nS for the inhibitory receptor"):
+        sim.set_weights("IE", np.full(n, -1.0))
+    with pytest.raises(ValueError, match="'XX': no projection of that name"):
+        sim.synapses("XX")
+    with pytest.raises(ValueError, match="'EE': no population of that name"):
+        sim.spike_counts("EE")
+
+
+def test_reference_networks_come_from_the_library():
+    chip = sf.reference.chip()
+    assert chip == sf.Network.load(SOURCE_DIR / "examples" / "cuba_chip.json")
+    assert chip.dt == 1.0 and chip.populations["E"].size == 204
+    brunel = sf.reference.brunel_sized(400, 100, 40, 10, stdp=True)
+    rules = {p.name: p.plasticity.rule if p.plasticity else None for p in brunel.description.projections}
+    assert rules == {"EE": "stdp_pair", "IE": None, "extE": None, "EI": None, "II": None, "extI": None}
+    assert sf.reference.benchmark("cuba", seed=2) == sf.reference.cuba(seed=2)
+    assert "brunel_stdp" in sf.reference.benchmark_names()
+    with pytest.raises(ValueError, match="'cobra'.*allowed: coba, cuba"):
+        sf.reference.benchmark("cobra")

@@ -11,6 +11,7 @@
 
 #include <spikeforge/backend/backend.hpp>
 #include <spikeforge/model/network.hpp>
+#include <spikeforge/model/resolve.hpp>
 #include <spikeforge/model/synapses.hpp>
 
 namespace spikeforge {
@@ -18,8 +19,9 @@ namespace spikeforge {
 class Simulator {
 public:
   /// Validates `network` (model::validate: throws ValidationError naming the object, field and
-  /// allowed range) and builds it on options.backend (unknown name: ValidationError listing the
-  /// registered backends). The description is copied; later changes to it have no effect.
+  /// allowed range), resolves its names (model::resolve) and builds it on options.backend (unknown
+  /// name: ValidationError listing the registered backends). The description is copied; later
+  /// changes to it have no effect.
   explicit Simulator(const model::Network& network, SimulatorOptions options = {});
   ~Simulator();
   Simulator(Simulator&&) noexcept;
@@ -38,10 +40,14 @@ public:
 
   const model::Network& network() const noexcept { return network_; }
   const SimulatorOptions& options() const noexcept { return options_; }
+  /// The description's names resolved to indices; every lookup by name below goes through it
+  /// (an unknown name: ValidationError naming the kind and the name).
+  const model::Resolved& resolved() const noexcept { return resolved_; }
 
   /// Spikes of a spike probe, by probe name (e.g. "spikes(E)"), or by the name of the population
-  /// or source a spike probe records (the first such probe). Throws Error when there is none.
+  /// or source a spike probe records (the first such probe). Throws ValidationError when there is none.
   const SpikeRecord& spikes(const std::string& name) const;
+  /// Spikes of the probe at `probe_index` in network().probes (Error when it is not a spike probe).
   const SpikeRecord& spikes(std::size_t probe_index) const;
   /// State trace of a state probe, by probe name or by the probed population's name.
   const StateRecord& state(const std::string& name) const;
@@ -49,8 +55,11 @@ public:
   const WeightRecord& weight_snapshots(const std::string& name) const;
 
   /// The synapses of a projection with their current weights (pre, post, weight, delay in ms),
-  /// in the backend's order; set_weights takes weights in that same order.
-  model::SynapseList weights(const std::string& projection) const;
+  /// in the backend's order (Backend::synapses); set_weights takes weights in that same order.
+  model::SynapseList synapses(const std::string& projection) const;
+  /// New weights in synapses() order. Each must be finite and of the sign the post model's receptor
+  /// allows (NeuronModelInfo::weight_range: e.g. >= 0 nS for conductance-based models; inhibitory
+  /// weights of current-based models <= 0 nA); ValidationError names the projection and the index.
   void set_weights(const std::string& projection, const std::vector<double>& weights);
 
   /// Spikes per neuron of a population since the last reset, and their total.
@@ -74,12 +83,9 @@ public:
   const Backend& backend() const noexcept { return *backend_; }
 
 private:
-  std::size_t probe_index(const std::string& name, model::Probe::Kind kind) const;
-  std::size_t population_index(const std::string& name) const;
-  std::size_t projection_index(const std::string& name) const;
-
   model::Network network_;
   SimulatorOptions options_;
+  model::Resolved resolved_;
   std::unique_ptr<Backend> backend_;
 };
 

@@ -168,8 +168,11 @@ struct Network {
                              std::map<std::string, Distribution> initial = {});
   SpikeSource& add_poisson_source(std::string name, std::uint32_t size, Distribution rate_hz);
   SpikeSource& add_spike_times(std::string name, std::vector<std::vector<double>> times_ms);
+  /// Synapses from `pre` onto `post` (see Projection); `plasticity` absent: static synapses;
+  /// `seed` for random weights and delays (0: derived from the network seed).
   Projection& connect(std::string name, std::string pre, std::string post, Connector connector,
-                      Distribution weight, Distribution delay_ms, std::string receptor = "excitatory");
+                      Distribution weight, Distribution delay_ms, std::string receptor = "excitatory",
+                      std::optional<Plasticity> plasticity = std::nullopt, std::uint64_t seed = 0);
   CurrentSource& add_dc_current(std::string name, std::string target, double amplitude_na,
                                 double start_ms = 0.0, double stop_ms = -1.0,
                                 std::vector<std::uint32_t> neurons = {});

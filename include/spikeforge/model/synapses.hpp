@@ -59,9 +59,4 @@ std::vector<double> spike_source_rates(const Network& network, std::size_t sourc
 /// (defaults written out), every Poisson rate an Array. Instantiating twice changes nothing more.
 Network instantiate(const Network& network);
 
-/// The seed random draws of a projection's connector use (connector.seed, or derived).
-std::uint64_t connector_seed(const Network& network, std::size_t projection_index);
-/// The seed random draws of a projection's weights and delays use (projection.seed, or derived).
-std::uint64_t projection_value_seed(const Network& network, std::size_t projection_index);
-
 }  // namespace spikeforge::model
