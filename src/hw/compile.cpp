@@ -14,6 +14,7 @@
 #include <spikeforge/core/error.hpp>
 #include <spikeforge/hw/protocol.hpp>
 #include <spikeforge/model/synapses.hpp>
+#include <spikeforge/model/validate.hpp>
 #if __has_include(<spikeforge/model/plasticity_rules.hpp>)
 #include <spikeforge/model/plasticity_rules.hpp>
 #define SPIKEFORGE_HW_HAVE_PLASTICITY 1
@@ -123,6 +124,25 @@ std::string QuantisationReport::text() const {
 CompileResult compile(const model::Network& net, const CoreConfig& config) {
   const CoreGeometry geo = config.geometry;
   geo.validate();
+  // Sizes first: a network larger than the core is refused before validation looks at each of
+  // its neurons and synapses (10^9 neurons would take long, or refuse for want of memory).
+  std::uint64_t end = 0;
+  for (const auto& pop : net.populations) {
+    if ((end += pop.size) > static_cast<std::uint64_t>(geo.n)) {
+      refuse(quoted("population", pop.name), "size = " + std::to_string(pop.size) + ": needs neurons " +
+                                                 std::to_string(end - pop.size) + " ... " + std::to_string(end - 1) +
+                                                 ", the core has " + std::to_string(geo.n));
+    }
+  }
+  end = 0;
+  for (const auto& src : net.spike_sources) {
+    if ((end += src.size) > static_cast<std::uint64_t>(geo.na)) {
+      refuse(quoted("spike source", src.name), "size = " + std::to_string(src.size) + ": needs axons " +
+                                                   std::to_string(end - src.size) + " ... " + std::to_string(end - 1) +
+                                                   ", the core has " + std::to_string(geo.na));
+    }
+  }
+  model::validate(net);
   const double dt = net.dt;
   CompileResult result;
   CoreImage& img = result.image;
@@ -147,11 +167,6 @@ CompileResult compile(const model::Network& net, const CoreConfig& config) {
   // Neurons and axons, in description order.
   std::uint32_t next_neuron = 0;
   for (const auto& pop : net.populations) {
-    if (next_neuron + pop.size > static_cast<std::uint32_t>(geo.n)) {
-      refuse(quoted("population", pop.name),
-             "size = " + std::to_string(pop.size) + ": needs neurons " + std::to_string(next_neuron) + " ... " +
-                 std::to_string(next_neuron + pop.size - 1) + ", the core has " + std::to_string(geo.n));
-    }
     CoreImage::Population p;
     p.name = pop.name;
     p.first = next_neuron;
@@ -161,11 +176,6 @@ CompileResult compile(const model::Network& net, const CoreConfig& config) {
   }
   std::uint32_t next_axon = 0;
   for (const auto& src : net.spike_sources) {
-    if (next_axon + src.size > static_cast<std::uint32_t>(geo.na)) {
-      refuse(quoted("spike source", src.name),
-             "size = " + std::to_string(src.size) + ": needs axons " + std::to_string(next_axon) + " ... " +
-                 std::to_string(next_axon + src.size - 1) + ", the core has " + std::to_string(geo.na));
-    }
     CoreImage::Source s;
     s.name = src.name;
     s.first_axon = next_axon;
