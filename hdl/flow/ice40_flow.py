@@ -114,11 +114,26 @@ def main():
     report_and_gate(args, bin_path, report_path, ylog, nlog)
 
 
+def yosys_quoted(path):
+    """A path as one argument of a yosys script command: double-quoted, so spaces and ';' stay
+    part of it. yosys has no escape for '"' or a line break inside quotes: such paths are refused."""
+    text = str(path)
+    if '"' in text or "\n" in text:
+        sys.exit(f"FAILED: path {text!r}: must not contain '\"' or a line break (yosys scripts cannot quote them)")
+    return f'"{text}"'
+
+
 def run_flow(args, json_path, asc_path, bin_path, report_path, ylog, nlog, out):
+    # Every value that enters the yosys script is checked or quoted: it is a command language.
+    for p in args.param:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=-?[0-9]+", p):
+            sys.exit(f"FAILED: --param {p!r}: must be NAME=INTEGER")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", args.top):
+        sys.exit(f"FAILED: --top {args.top!r}: must be a Verilog module name")
     chparams = "".join(f"chparam -set {p.split('=', 1)[0]} {p.split('=', 1)[1]} {args.top}; "
                        for p in args.param)
-    script = (f"read_verilog -DSYNTHESIS {' '.join(args.sources)}; {chparams}"
-              f"synth_ice40 -top {args.top} -spram -dsp -json {json_path}")
+    script = (f"read_verilog -DSYNTHESIS {' '.join(yosys_quoted(s) for s in args.sources)}; {chparams}"
+              f"synth_ice40 -top {args.top} -spram -dsp -json {yosys_quoted(json_path)}")
     run(["yosys", "-p", script], ylog)
     run(["nextpnr-ice40", "--up5k", "--package", "sg48", "--pcf", args.pcf, "--freq", args.freq,
          "--seed", args.seed, "--json", json_path, "--asc", asc_path, "--report", report_path,

@@ -20,8 +20,6 @@ SimulatorOptions = _core.SimulatorOptions
 _PROGRESS_DELAY_S = 1.0
 # Above this many matrix entries weights(format="auto") returns a sparse form.
 _DENSE_LIMIT = 1 << 20
-# Longest run in steps: keeps the step count exact in a double and far from overflow.
-_MAX_STEPS = 1 << 48
 
 
 def backends() -> list:
@@ -93,12 +91,9 @@ class Simulator:
         Ctrl-C stops the run at the next such boundary and raises KeyboardInterrupt; the simulator
         stays usable (time tells where it stopped) and run() continues from there.
         """
+        # The range (finite, >= 0, ending at most 2^48 steps from t = 0: model::kMaxSteps) is
+        # checked in C++, the same rule as Simulator::run and the command line.
         duration = _checks.real(duration, "simulator run", "duration", "ms")
-        if duration < 0:
-            raise ValueError(f"simulator run: duration: {duration} ms: must be >= 0 ms")
-        if duration / self.dt > _MAX_STEPS:
-            raise ValueError(f"simulator run: duration: {duration} ms: must be <= {_MAX_STEPS * self.dt:g} ms "
-                             f"({_MAX_STEPS} steps of {self.dt} ms)")
         if progress is None or progress is True:
             self._run_with_bar(duration, delay=_PROGRESS_DELAY_S if progress is None else 0.0)
         elif progress is False:

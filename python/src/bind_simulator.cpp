@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,8 @@
 
 #include <spikeforge/backend/simulator.hpp>
 #include <spikeforge/core/error.hpp>
+#include <spikeforge/model/neuron_models.hpp>
+#include <spikeforge/model/validate.hpp>
 
 #include "bindings.hpp"
 #include "record_store.hpp"
@@ -58,23 +61,25 @@ public:
   }
 
   void run(double duration_ms, const py::object& progress) {
+    if (running_ && phase_ == Phase::Progress && std::this_thread::get_id() == runner_) {
+      throw py::value_error("simulator: run() called from inside the progress callback of a run: runs cannot nest "
+                            "(return False from the callback to stop the current run, then call run() again)");
+    }
     ensure_idle();
     const double dt = sim_.dt();
-    if (!std::isfinite(duration_ms) || duration_ms < 0.0) {
-      sim_.run(duration_ms);  // throws the Simulator's own ValidationError for the value
-    }
-    if (duration_ms / dt > 9.0e15) {
-      throw ValidationError("simulator run", "duration",
-                            std::to_string(duration_ms) + " ms: must be at most 9e15 steps of " + std::to_string(dt) + " ms");
-    }
+    // The one rule of every entry point: finite, >= 0, ending at most 2^48 steps from t = 0.
+    const std::uint64_t total = model::run_steps(dt, duration_ms, sim_.backend().steps());
     // Set while the GIL is released, so another Python thread cannot touch the engine mid-step.
     struct Busy {
-      bool& flag;
-      explicit Busy(bool& f) : flag(f) { flag = true; }
-      ~Busy() { flag = false; }
-    } busy(running_);
+      PySimulator& sim;
+      explicit Busy(PySimulator& s) : sim(s) {
+        sim.running_ = true;
+        sim.runner_ = std::this_thread::get_id();
+        sim.phase_ = Phase::Engine;
+      }
+      ~Busy() { sim.running_ = false; }
+    } busy(*this);
     const bool has_callback = !progress.is_none();
-    const auto total = static_cast<std::uint64_t>(std::llround(duration_ms / dt));
     const double t_end = static_cast<double>(sim_.backend().steps() + total) * dt;
     // The callback runs about every 1 % of the run; Ctrl-C is looked at more often in long runs,
     // at least every kSignalSteps steps, so it never waits for a whole percent of a long run.
@@ -95,7 +100,11 @@ public:
           if (PyErr_CheckSignals() != 0) throw py::error_already_set();
           if (has_callback && (done >= next_report || done == total)) {
             next_report += report_every;
+            // The engine is between steps while the callback runs: this thread may read and
+            // change the simulator (not run or reset it); ensure_idle() knows by phase_.
+            phase_ = Phase::Progress;
             py::object keep_going = progress(sim_.time(), t_end);
+            phase_ = Phase::Engine;
             if (!keep_going.is_none() && PyObject_IsTrue(keep_going.ptr()) == 0) break;
           }
         } catch (...) {
@@ -105,7 +114,10 @@ public:
       }
     }
     if (failure) std::rethrow_exception(failure);
-    if (has_callback && total == 0) progress(sim_.time(), t_end);
+    if (has_callback && total == 0) {
+      phase_ = Phase::Progress;
+      progress(sim_.time(), t_end);
+    }
   }
 
   double time() const { return sim_.time(); }
@@ -116,6 +128,10 @@ public:
   const model::Network& network() const { return sim_.network(); }
 
   void reset() {
+    if (running_ && phase_ == Phase::Progress && std::this_thread::get_id() == runner_) {
+      throw py::value_error("simulator: reset() called from inside the progress callback of a run: the run would "
+                            "continue from t = 0 (return False from the callback to stop the run, then reset)");
+    }
     ensure_idle();
     sim_.reset();
     for (auto& s : stores_) s.clear();
@@ -231,11 +247,27 @@ public:
     sim_.set_modulator_callback([this](double t_ms) -> double {
       py::gil_scoped_acquire acquire;
       if (modulator_failure_) return 0.0;
+      struct InCallback {
+        bool& flag;
+        explicit InCallback(bool& f) : flag(f) { flag = true; }
+        ~InCallback() { flag = false; }
+      } in_callback(in_modulator_);
       try {
-        const double m = py::cast<double>(modulator_callback_(t_ms));
+        const py::object value = modulator_callback_(t_ms);
+        // A number is a float, an int (not a bool) or anything NumPy-like with __float__.
+        const bool number = (PyFloat_Check(value.ptr()) || PyLong_Check(value.ptr()) ||
+                             py::hasattr(value, "__float__")) &&
+                            !PyBool_Check(value.ptr());
+        if (!number) {
+          throw py::type_error("modulator callback " + callable_name(modulator_callback_) + ": M(" +
+                               std::to_string(t_ms) + " ms) returned a " +
+                               std::string(py::str(py::type::of(value).attr("__name__"))) +
+                               ": must return a finite number (float)");
+        }
+        const double m = value.cast<double>();
         if (!std::isfinite(m)) {
-          throw ValidationError("modulator callback", "M(" + std::to_string(t_ms) + " ms)",
-                                std::to_string(m) + ": must be finite");
+          throw ValidationError("modulator callback " + callable_name(modulator_callback_),
+                                "M(" + std::to_string(t_ms) + " ms)", std::to_string(m) + ": must be finite");
         }
         return m;
       } catch (...) {
@@ -265,8 +297,24 @@ public:
   }
 
 private:
+  /// Refuses a call that would touch the engine while it steps: from another Python thread during
+  /// a run, or from the modulator callback (asked in the middle of a step). The thread that runs
+  /// may call in from its progress callback: the engine is then between steps.
   void ensure_idle() const {
-    if (running_) throw py::value_error("simulator: run() is in progress in another thread");
+    if (!running_) return;
+    if (phase_ == Phase::Progress && std::this_thread::get_id() == runner_) return;
+    if (in_modulator_) {
+      throw py::value_error("simulator: called from inside the modulator callback: the engine is in the middle of a "
+                            "step; the callback may only return M(t)");
+    }
+    throw py::value_error("simulator: run() is in progress in another thread");
+  }
+
+  static std::string callable_name(const py::object& f) {
+    for (const char* attr : {"__qualname__", "__name__"}) {
+      if (py::hasattr(f, attr)) return std::string(py::str(f.attr(attr)));
+    }
+    return std::string(py::repr(f));
   }
 
   std::size_t probe_index(const std::string& name, Probe::Kind kind) const { return sim_.resolved().probe(name, kind); }
@@ -281,7 +329,11 @@ private:
   Simulator sim_;
   std::vector<ProbeStore> stores_;
   std::map<std::string, std::size_t> synapse_counts_;
+  enum class Phase { Engine, Progress };
   bool running_ = false;
+  Phase phase_ = Phase::Engine;  // while running_: engine stepping, or the progress callback
+  std::thread::id runner_;       // the thread in run()
+  bool in_modulator_ = false;    // the modulator callback is being asked (mid-step)
   py::object modulator_callback_ = py::none();
   std::exception_ptr modulator_failure_;
 };

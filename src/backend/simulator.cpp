@@ -30,12 +30,9 @@ Simulator::Simulator(Simulator&&) noexcept = default;
 Simulator& Simulator::operator=(Simulator&&) noexcept = default;
 
 void Simulator::run(double duration_ms, std::function<bool(double, double)> progress) {
-  if (!(duration_ms >= 0.0) || !std::isfinite(duration_ms)) {
-    throw ValidationError("simulator run", "duration", std::to_string(duration_ms) + " ms: must be finite and >= 0 ms");
-  }
   const double dt = backend_->dt();
-  const auto total = static_cast<std::uint64_t>(std::llround(duration_ms / dt));
   const std::uint64_t first = backend_->steps();
+  const std::uint64_t total = model::run_steps(dt, duration_ms, first);
   const double t_end = static_cast<double>(first + total) * dt;
   // Report about every 1 % of the run: often enough for a progress bar or Ctrl-C, rare enough to cost nothing.
   const std::uint64_t chunk = progress ? std::max<std::uint64_t>(1, total / 100) : std::max<std::uint64_t>(total, 1);

@@ -1,18 +1,26 @@
 // `spikeforge`: run a network file on any backend, compile it for the core, build and flash the
 // iCEBreaker bitstream, and move images and learned weights between a board and the network file.
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <spikeforge/backend/hardware_backend.hpp>
 #include <spikeforge/backend/simulator.hpp>
@@ -39,9 +47,18 @@ const char* kUsage =
     "  upload FILE           load a network into the core on a board (serial port)\n"
     "  download-weights FILE read the learned weights back from a board into the network file\n"
     "\n"
-    "`spikeforge <command> --help` describes each command's options.\n";
+    "`spikeforge <command> --help` describes each command's options; `spikeforge --version`\n"
+    "prints the version.\n";
+
+/// One option of a command: `--name VALUE` (form says what VALUE may be) or a flag (form empty).
+struct Option {
+  std::string name;
+  std::string form;
+  bool flag() const { return form.empty(); }
+};
 
 struct Args {
+  std::string command;
   std::vector<std::string> positional;
   std::map<std::string, std::string> options;  // --name value, or --flag -> "1"
   bool has(const std::string& k) const { return options.count(k) > 0; }
@@ -51,45 +68,161 @@ struct Args {
   }
 };
 
-Args parse(int argc, char** argv, int first, const std::vector<std::string>& flags) {
-  Args a;
-  for (int i = first; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s.rfind("--", 0) == 0) {
-      std::string key = s.substr(2);
-      const auto eq = key.find('=');
-      if (eq != std::string::npos) {
-        a.options[key.substr(0, eq)] = key.substr(eq + 1);
-      } else if (std::find(flags.begin(), flags.end(), key) != flags.end()) {
-        a.options[key] = "1";
-      } else {
-        if (i + 1 >= argc) throw ValidationError("command line", "--" + key, "needs a value");
-        a.options[key] = argv[++i];
-      }
-    } else {
-      a.positional.push_back(s);
+[[noreturn]] void bad_option(const std::string& option, const std::string& message) {
+  throw ValidationError("command line", option, message);
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
     }
+  }
+  return row[b.size()];
+}
+
+/// Strict parsing: every argument is a known option, its value or a positional argument
+/// (at most `positional` of them); -h is --help.
+Args parse(int argc, char** argv, const std::string& command, std::vector<Option> known, std::size_t positional) {
+  known.push_back({"help", ""});
+  Args a;
+  a.command = command;
+  const auto find = [&](const std::string& name) -> const Option* {
+    for (const auto& o : known)
+      if (o.name == name) return &o;
+    return nullptr;
+  };
+  for (int i = 2; i < argc; ++i) {
+    const std::string s = argv[i];
+    if (s == "-h") {
+      a.options["help"] = "1";
+      continue;
+    }
+    if (s.size() > 1 && s[0] == '-' && s.rfind("--", 0) != 0)
+      bad_option(s, "unknown option of `spikeforge " + command + "`: options start with -- (see --help)");
+    if (s.rfind("--", 0) != 0) {
+      if (a.positional.size() >= positional)
+        bad_option("'" + s + "'", positional == 0 ? "`spikeforge " + command + "` takes no file argument (see --help)"
+                                                  : "`spikeforge " + command + "` takes one file argument (see --help)");
+      a.positional.push_back(s);
+      continue;
+    }
+    std::string key = s.substr(2), value;
+    const auto eq = key.find('=');
+    const bool inline_value = eq != std::string::npos;
+    if (inline_value) value = key.substr(eq + 1), key = key.substr(0, eq);
+    const Option* o = find(key);
+    if (o == nullptr) {
+      std::string names, nearest;
+      std::size_t best = std::string::npos;
+      for (const auto& k : known) {
+        names += (names.empty() ? "--" : ", --") + k.name;
+        const std::size_t d = edit_distance(key, k.name);
+        if (d < best) best = d, nearest = k.name;
+      }
+      const bool close = best <= std::max<std::size_t>(2, key.size() / 3);
+      bad_option("--" + key, "unknown option of `spikeforge " + command + "`" +
+                                 (close ? "; did you mean --" + nearest + "?" : "") + " (options: " + names + ")");
+    }
+    if (a.has(key)) bad_option("--" + key, "given twice: each option at most once");
+    if (o->flag()) {
+      if (inline_value) bad_option("--" + key, "is a flag: it takes no value (found '" + value + "')");
+      a.options[key] = "1";
+      continue;
+    }
+    if (!inline_value) {
+      if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
+        bad_option("--" + key, "needs a value: " + o->form);
+      value = argv[++i];
+    }
+    if (value.empty()) bad_option("--" + key, "needs a value: " + o->form);
+    a.options[key] = value;
   }
   return a;
 }
 
-const std::string& need_file(const Args& a, const char* command) {
-  if (a.positional.size() != 1) {
-    throw ValidationError("command line", std::string(command), "expects exactly one network file (see --help)");
-  }
+/// The value of option `name` as a decimal number (no units, no hex, finite) in [lo, hi].
+double real_option(const Args& a, const std::string& name, double def, double lo, double hi, const std::string& form) {
+  if (!a.has(name)) return def;
+  const std::string text = a.get(name);
+  double v = 0.0;
+  const char* end = text.data() + text.size();
+  const auto r = std::from_chars(text.data(), end, v, std::chars_format::general);
+  if (r.ec != std::errc() || r.ptr != end || !std::isfinite(v) || v < lo || v > hi)
+    bad_option("--" + name, "'" + text + "': must be " + form);
+  return v;
+}
+
+/// The value of option `name` as a whole decimal number in [lo, hi].
+std::uint64_t whole_option(const Args& a, const std::string& name, std::uint64_t def, std::uint64_t lo,
+                           std::uint64_t hi) {
+  if (!a.has(name)) return def;
+  const std::string text = a.get(name);
+  std::uint64_t v = 0;
+  const char* end = text.data() + text.size();
+  const auto r = std::from_chars(text.data(), end, v, 10);
+  if (r.ec != std::errc() || r.ptr != end || v < lo || v > hi)
+    bad_option("--" + name, "'" + text + "': must be a whole number in [" + std::to_string(lo) + ", " +
+                                std::to_string(hi) + "]");
+  return v;
+}
+
+const std::string& need_file(const Args& a) {
+  if (a.positional.size() != 1) bad_option("FILE", "`spikeforge " + a.command + "` needs one network file (see --help)");
   return a.positional[0];
 }
+
+const std::vector<Option> kSimulatorOptions = {
+    {"backend", "BACKEND[,BACKEND...]"}, {"seed", "a whole number in [0, 18446744073709551615]"},
+    {"threads", "a whole number in [0, 1024]"}, {"device", "the serial device, e.g. /dev/ttyUSB1"},
+    {"baud", "a whole number in [300, 12000000]"}, {"core-neurons", "a whole number in [0, 256]"},
+    {"core-axons", "a whole number in [0, 256]"}};
 
 SimulatorOptions simulator_options(const Args& a) {
   SimulatorOptions o;
   o.backend = a.get("backend", "cpu");
-  o.seed = std::stoull(a.get("seed", "1"));
-  o.threads = std::stoi(a.get("threads", "0"));
+  o.seed = whole_option(a, "seed", 1, 0, std::numeric_limits<std::uint64_t>::max());
+  o.threads = static_cast<int>(whole_option(a, "threads", 0, 0, SimulatorOptions::kMaxThreads));
   o.device = a.get("device");
-  o.baud = std::stoi(a.get("baud", "1000000"));
-  o.core_neurons = std::stoi(a.get("core-neurons", "0"));
-  o.core_axons = std::stoi(a.get("core-axons", "0"));
+  o.baud = static_cast<int>(whole_option(a, "baud", 1000000, 300, 12000000));
+  o.core_neurons = static_cast<int>(whole_option(a, "core-neurons", 0, 0, 256));
+  o.core_axons = static_cast<int>(whole_option(a, "core-axons", 0, 0, 256));
   return o;
+}
+
+/// Refuses an output path that cannot be written before anything runs: a directory, a missing or
+/// unwritable directory, an unwritable file.
+void check_writable(const std::string& option, const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) bad_option(option, "'" + path + "': is a directory: must be a file to write");
+  const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+  if (!fs::is_directory(parent, ec)) bad_option(option, "'" + path + "': directory '" + parent.string() + "' does not exist");
+  const bool exists = fs::exists(path, ec);
+  if (::access(exists ? path.c_str() : parent.c_str(), W_OK) != 0)
+    bad_option(option, "'" + path + "': cannot be written: " + std::strerror(errno));
+}
+
+/// Writes `text` to `path`, checking open, write and close; a failure names the path and the
+/// system's reason and removes what was written.
+void write_file(const std::string& option, const std::string& path, const std::string& text) {
+  const auto fail = [&](const char* step, int err) {
+    throw Error(option + ": cannot write '" + path + "': " + step + ": " + std::strerror(err));
+  };
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) fail("open", errno);
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int write_errno = errno;
+  const bool closed = std::fclose(f) == 0;
+  const int close_errno = errno;
+  if (written && closed) return;
+  if (fs::is_regular_file(path)) std::remove(path.c_str());
+  fail(written ? "close" : "write", written ? close_errno : write_errno);
 }
 
 /// The network with every projection's current weights written in (FromList connector, Array
@@ -105,8 +238,19 @@ model::Network with_weights(const Simulator& sim) {
   return net;
 }
 
+std::string backend_list() {
+  std::string s;
+  for (const auto& n : backend_names()) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
 int cmd_run(int argc, char** argv) {
-  const Args a = parse(argc, argv, 2, {"help", "quiet"});
+  std::vector<Option> known = kSimulatorOptions;
+  known.insert(known.end(), {{"duration", "a number of ms (decimal, e.g. 1000 or 2.5e3), >= 0"},
+                             {"save-weights", "OUT.json"},
+                             {"spikes", "OUT.csv"},
+                             {"quiet", ""}});
+  const Args a = parse(argc, argv, "run", known, 1);
   if (a.has("help")) {
     std::cout << "usage: spikeforge run FILE [--backend cpu|cpu-fixed|fpga-sim|fpga] [--duration MS]\n"
                  "                      [--seed S] [--threads T] [--device /dev/ttyUSB1] [--baud 1000000]\n"
@@ -118,25 +262,32 @@ int cmd_run(int argc, char** argv) {
                  "--save-weights then use the last. --save-weights writes the network with the\n"
                  "weights the run ended with (learned weights survive in the file). --spikes writes every\n"
                  "recorded spike as probe,time_ms,id. --threads: cpu worker threads, 0 (default) = automatic;\n"
-                 "results are identical for any count. Backends: "
-              << [] {
-                   std::string s;
-                   for (const auto& n : backend_names()) s += (s.empty() ? "" : ", ") + n;
-                   return s;
-                 }() << "\n";
+                 "results are identical for any count. A run ends at most 2^48 steps from t = 0. The memory\n"
+                 "a network may need is capped by SPIKEFORGE_MEMORY_LIMIT (e.g. 8G; default: MemAvailable).\n"
+                 "Backends: "
+              << backend_list() << "\n";
     return 0;
   }
-  const std::string file = need_file(a, "run");
-  const model::Network net = model::load_json(file);
+  // Everything is checked before anything runs: options, output paths, the network, the duration.
   const SimulatorOptions base = simulator_options(a);
-  const double duration = std::stod(a.get("duration", "1000"));
+  const double duration = real_option(a, "duration", 1000.0, 0.0, std::numeric_limits<double>::max(),
+                                      "a number of ms (decimal, e.g. 1000 or 2.5e3), >= 0");
   // Several backends (comma-separated) run one after another and print side by side.
   std::vector<std::string> names;
+  const auto known_backends = backend_names();
   for (std::size_t at = 0; at <= base.backend.size();) {
     const auto comma = std::min(base.backend.find(',', at), base.backend.size());
     names.push_back(base.backend.substr(at, comma - at));
+    if (std::find(known_backends.begin(), known_backends.end(), names.back()) == known_backends.end())
+      bad_option("--backend", "'" + names.back() + "': must be one of " + backend_list() + " (several: comma-separated)");
     at = comma + 1;
   }
+  for (const char* out : {"spikes", "save-weights"})
+    if (a.has(out)) check_writable(std::string("--") + out, a.get(out));
+  const std::string file = need_file(a);
+  const model::Network net = model::load_json(file);
+  model::validate(net);
+  model::run_steps(net.dt, duration, 0, "command line", "--duration");
   std::vector<std::unique_ptr<Simulator>> sims;
   std::vector<double> walls;
   for (const auto& name : names) {
@@ -164,13 +315,14 @@ int cmd_run(int argc, char** argv) {
   std::printf("\n");
   const Simulator& sim = *sims.back();
   if (a.has("spikes")) {
-    std::ofstream out(a.get("spikes"));
+    std::ostringstream out;
     out << "probe,time_ms,id\n";
     for (std::size_t q = 0; q < net.probes.size(); ++q) {
       if (net.probes[q].kind != model::Probe::Kind::Spikes) continue;
       const auto& r = sim.spikes(q);
       for (std::size_t k = 0; k < r.size(); ++k) out << net.probes[q].name << ',' << r.times[k] << ',' << r.ids[k] << '\n';
     }
+    write_file("--spikes", a.get("spikes"), out.str());
   }
   if (a.has("save-weights")) {
     model::save_json(with_weights(sim), a.get("save-weights"));
@@ -181,13 +333,19 @@ int cmd_run(int argc, char** argv) {
 
 hw::CoreGeometry geometry_from(const Args& a) {
   hw::CoreGeometry g;
-  g.n = std::stoi(a.get("core-neurons", "256"));
-  g.na = std::stoi(a.get("core-axons", std::to_string(g.n)));
+  g.n = static_cast<int>(whole_option(a, "core-neurons", 256, 16, 256));
+  g.na = static_cast<int>(whole_option(a, "core-axons", static_cast<std::uint64_t>(g.n), 16, 256));
+  g.validate();
   return g;
 }
 
 int cmd_compile(int argc, char** argv) {
-  const Args a = parse(argc, argv, 2, {"help", "no-compensation"});
+  const Args a = parse(argc, argv, "compile",
+                       {{"out", "IMAGE.json"},
+                        {"core-neurons", "a power of two in [16, 256]"},
+                        {"core-axons", "a multiple of 16 in [16, 256]"},
+                        {"no-compensation", ""}},
+                       1);
   if (a.has("help")) {
     std::cout << "usage: spikeforge compile FILE [--out IMAGE.json] [--core-neurons 256] [--core-axons 256]\n"
                  "                          [--no-compensation]\n"
@@ -197,12 +355,12 @@ int cmd_compile(int argc, char** argv) {
                  "--out writes the core image (parameter words, weights, enables, initial state) as JSON.\n";
     return 0;
   }
-  const model::Network net = model::load_json(need_file(a, "compile"));
-  model::validate(net);
   hw::CoreConfig cfg;
   cfg.geometry = geometry_from(a);
   cfg.compensate_rounding = !a.has("no-compensation");
-  const auto result = hw::compile(net, cfg);
+  if (a.has("out")) check_writable("--out", a.get("out"));
+  // hw::compile refuses a network larger than the core before it validates the rest.
+  const auto result = hw::compile(model::load_json(need_file(a)), cfg);
   std::cout << result.report.text();
   std::size_t frames = 0, bytes = 0;
   for (const auto& r : hw::load_requests(result.image)) {
@@ -212,31 +370,57 @@ int cmd_compile(int argc, char** argv) {
   std::printf("image: %d neurons, %d axons, %zu load frames, %zu bytes on the link\n", cfg.geometry.n, cfg.geometry.na,
               frames, bytes);
   if (a.has("out")) {
-    std::ofstream(a.get("out")) << hw::image_to_json(result.image);
+    write_file("--out", a.get("out"), hw::image_to_json(result.image));
     std::printf("image written to %s\n", a.get("out").c_str());
   }
   return 0;
 }
 
+/// An argument as a POSIX shell would need it quoted, for the printed command line only.
+std::string shell_quoted(const std::string& s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_-./=,:+@%", c) != nullptr;
+  });
+  if (plain) return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+/// Runs a tool with an argument vector (posix_spawnp: no shell, so no argument is ever read as
+/// shell syntax) and waits for it; returns its exit status.
 int run_command(const std::vector<std::string>& cmd, bool dry_run) {
   std::string line;
-  for (const auto& c : cmd) line += (line.empty() ? "" : " ") + c;
+  for (const auto& c : cmd) {
+    if (!line.empty()) line += ' ';
+    line += shell_quoted(c);
+  }
   std::printf("%s%s\n", dry_run ? "would run: " : "+ ", line.c_str());
   if (dry_run) return 0;
   std::fflush(stdout);
-  const int status = std::system(line.c_str());
-  if (status == -1) throw Error("cannot run " + cmd[0]);
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  std::vector<char*> args;
+  for (const auto& c : cmd) args.push_back(const_cast<char*>(c.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = ::posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ);
+  if (rc != 0) throw Error("cannot run " + cmd[0] + ": " + std::strerror(rc));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw Error("waiting for " + cmd[0] + ": " + std::strerror(errno));
+  }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   if (code != 0) std::fprintf(stderr, "spikeforge: %s exited with %d\n", cmd[0].c_str(), code);
   return code;
 }
 
-std::string source_dir(const Args& a) {
-  return a.get("source-dir", SPIKEFORGE_SOURCE_DIR);
-}
-
 int cmd_bitstream(int argc, char** argv) {
-  const Args a = parse(argc, argv, 2, {"help", "dry-run"});
+  const Args a = parse(argc, argv, "bitstream",
+                       {{"board", "icebreaker"},
+                        {"out", "DIR"},
+                        {"neurons", "a power of two in [16, 256]"},
+                        {"source-dir", "DIR (the spikeforge source tree)"},
+                        {"dry-run", ""}},
+                       0);
   if (a.has("help")) {
     std::cout << "usage: spikeforge bitstream --board icebreaker [--out DIR] [--neurons 256] [--dry-run]\n"
                  "                            [--source-dir DIR]\n"
@@ -246,12 +430,17 @@ int cmd_bitstream(int argc, char** argv) {
     return 0;
   }
   const std::string board = a.get("board", "icebreaker");
-  if (board != "icebreaker") throw ValidationError("command line", "--board", "'" + board + "': only icebreaker");
-  const fs::path src = source_dir(a);
+  if (board != "icebreaker") bad_option("--board", "'" + board + "': must be icebreaker (the only board)");
+  const auto neurons = whole_option(a, "neurons", 256, 16, 256);  // the core's N
+  if ((neurons & (neurons - 1)) != 0)
+    bad_option("--neurons", "'" + a.get("neurons") + "': must be a power of two in [16, 256]");
+  const fs::path src = a.get("source-dir", SPIKEFORGE_SOURCE_DIR);
+  if (!fs::is_directory(src / "hdl/rtl"))
+    bad_option("--source-dir", "'" + src.string() + "': must be the spikeforge source tree (no hdl/rtl in it)");
   const std::string out = a.get("out", "bitstream");
   std::vector<std::string> cmd = {"python3", (src / "hdl/flow/ice40_flow.py").string(), "--top", "sf_icebreaker_top",
                                   "--pcf", (src / "hdl/boards/icebreaker/icebreaker.pcf").string(), "--out-dir", out,
-                                  "--name", "spikeforge_icebreaker", "--param", "N=" + a.get("neurons", "256"),
+                                  "--name", "spikeforge_icebreaker", "--param", "N=" + std::to_string(neurons),
                                   "--freq", "30", "--seed", "1"};
   for (const char* f : {"sf_icebreaker_top.v", "sf_spram_ice40.v", "sf_mul16_ice40.v"}) {
     cmd.push_back((src / "hdl/boards/icebreaker" / f).string());
@@ -269,7 +458,7 @@ int cmd_bitstream(int argc, char** argv) {
 }
 
 int cmd_flash(int argc, char** argv) {
-  const Args a = parse(argc, argv, 2, {"help", "dry-run"});
+  const Args a = parse(argc, argv, "flash", {{"bitstream", "FILE.bin"}, {"dry-run", ""}}, 0);
   if (a.has("help")) {
     std::cout << "usage: spikeforge flash [--bitstream bitstream/spikeforge_icebreaker.bin] [--dry-run]\n"
                  "Writes the bitstream into the iCEBreaker's flash with iceprog (the board reconfigures\n"
@@ -277,23 +466,27 @@ int cmd_flash(int argc, char** argv) {
     return 0;
   }
   const std::string bin = a.get("bitstream", "bitstream/spikeforge_icebreaker.bin");
-  if (!a.has("dry-run") && !fs::exists(bin)) {
-    throw ValidationError("command line", "--bitstream", bin + ": no such file (run `spikeforge bitstream` first)");
+  if (!a.has("dry-run") && !fs::is_regular_file(bin)) {
+    bad_option("--bitstream", "'" + bin + "': no such file (run `spikeforge bitstream` first)");
   }
-  return run_command({"iceprog", bin}, a.has("dry-run"));
+  // "--" ends iceprog's options: a file name starting with '-' stays a file name.
+  return run_command({"iceprog", "--", bin}, a.has("dry-run"));
 }
 
 int cmd_upload(int argc, char** argv) {
-  const Args a = parse(argc, argv, 2, {"help"});
+  const Args a = parse(argc, argv, "upload",
+                       {{"device", "the serial device, e.g. /dev/ttyUSB1"}, {"baud", "a whole number in [300, 12000000]"}},
+                       1);
   if (a.has("help")) {
     std::cout << "usage: spikeforge upload FILE --device /dev/ttyUSB1 [--baud 1000000]\n"
                  "Compiles the network for the core the board reports (HELLO) and loads the image:\n"
                  "parameters, weights, initial state, learning enables and STDP parameters.\n";
     return 0;
   }
-  const model::Network net = model::load_json(need_file(a, "upload"));
-  model::validate(net);
   SimulatorOptions opt = simulator_options(a);
+  if (opt.device.empty()) bad_option("--device", "missing: the board's serial device, e.g. /dev/ttyUSB1");
+  const model::Network net = model::load_json(need_file(a));
+  model::validate(net);
   opt.backend = "fpga";
   Simulator sim(net, opt);
   const auto& hb = dynamic_cast<const HardwareBackend&>(sim.backend());
@@ -303,7 +496,11 @@ int cmd_upload(int argc, char** argv) {
 }
 
 int cmd_download(int argc, char** argv) {
-  const Args a = parse(argc, argv, 2, {"help"});
+  const Args a = parse(argc, argv, "download-weights",
+                       {{"device", "the serial device, e.g. /dev/ttyUSB1"},
+                        {"baud", "a whole number in [300, 12000000]"},
+                        {"out", "OUT.json"}},
+                       1);
   if (a.has("help")) {
     std::cout << "usage: spikeforge download-weights FILE --device /dev/ttyUSB1 [--baud 1000000] [--out OUT.json]\n"
                  "Reads the weights of every projection of FILE back from the board (READ_WEIGHTS) and\n"
@@ -311,11 +508,13 @@ int cmd_download(int argc, char** argv) {
                  "survives power-off. The board must hold FILE's network (spikeforge upload, then runs).\n";
     return 0;
   }
-  const std::string file = need_file(a, "download-weights");
+  const std::string file = need_file(a);
+  const SimulatorOptions opt = simulator_options(a);
+  if (opt.device.empty()) bad_option("--device", "missing: the board's serial device, e.g. /dev/ttyUSB1");
+  const std::string dest = a.get("out", file);
+  check_writable(a.has("out") ? "--out" : "FILE", dest);
   const model::Network net = model::load_json(file);
   model::validate(net);
-  const SimulatorOptions opt = simulator_options(a);
-  if (opt.device.empty()) throw ValidationError("command line", "--device", "missing: the board's serial device");
   // Only the mapping is compiled here: nothing is written to the board, so its learned weights stay.
   hw::CoreClient client(hw::make_serial_link(opt.device, opt.baud, opt.timeout_ms));
   const auto info = client.hello();
@@ -339,7 +538,6 @@ int cmd_download(int argc, char** argv) {
     proj.weight = model::Distribution::array(syn.weight);
     proj.delay = model::Distribution::array(syn.delay);
   }
-  const std::string dest = a.get("out", file);
   model::save_json(out, dest);
   std::printf("weights of %zu projections read from %s into %s\n", out.projections.size(),
               client.link().describe().c_str(), dest.c_str());
@@ -349,11 +547,16 @@ int cmd_download(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
+  const std::string first = argc < 2 ? "" : argv[1];
+  if (argc < 2 || first == "--help" || first == "-h" || first == "help") {
     std::cout << kUsage;
     return argc < 2 ? 1 : 0;
   }
-  const std::string cmd = argv[1];
+  if (first == "--version" || first == "version") {
+    std::cout << "spikeforge " << SPIKEFORGE_VERSION << "\n";
+    return 0;
+  }
+  const std::string cmd = first;
   try {
     if (cmd == "run") return cmd_run(argc, argv);
     if (cmd == "compile") return cmd_compile(argc, argv);
@@ -361,7 +564,15 @@ int main(int argc, char** argv) {
     if (cmd == "flash") return cmd_flash(argc, argv);
     if (cmd == "upload") return cmd_upload(argc, argv);
     if (cmd == "download-weights") return cmd_download(argc, argv);
-    std::cerr << "spikeforge: unknown command '" << cmd << "'\n" << kUsage;
+    std::string nearest;
+    std::size_t best = std::string::npos;
+    for (const char* c : {"run", "compile", "bitstream", "flash", "upload", "download-weights", "version"}) {
+      const std::size_t d = edit_distance(cmd, c);
+      if (d < best) best = d, nearest = c;
+    }
+    std::cerr << "spikeforge: unknown command '" << cmd << "'"
+              << (best <= 2 ? "; did you mean " + nearest + "?" : std::string()) << "\n"
+              << kUsage;
     return 1;
   } catch (const UnsupportedError& e) {
     std::cerr << "spikeforge " << cmd << ": does not fit the core: " << e.what() << "\n";

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <spikeforge/core/error.hpp>
+#include <spikeforge/model/validate.hpp>
 
 #include "compile_stages.hpp"
 
@@ -63,6 +64,10 @@ std::string QuantisationReport::text() const {
 
 CompileResult compile(const model::Network& net, const CoreConfig& config) {
   config.geometry.validate();
+  // Sizes first: a network larger than the core is refused before validation looks at each of
+  // its neurons and synapses (10^9 neurons would take long, or refuse for want of memory).
+  detail::check_fits(net, config.geometry);
+  model::validate(net);
   CompileResult result;
   result.image = detail::blank_image(config.geometry, net.dt);
   if (!(net.dt > 0.0)) detail::refuse("network", "dt = " + detail::num(net.dt) + " ms: must be > 0");

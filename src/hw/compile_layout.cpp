@@ -28,17 +28,31 @@ CoreImage blank_image(const CoreGeometry& geo, double dt) {
   return img;
 }
 
+void check_fits(const model::Network& net, const CoreGeometry& geo) {
+  std::uint64_t end = 0;
+  for (const auto& pop : net.populations) {
+    if ((end += pop.size) > static_cast<std::uint64_t>(geo.n)) {
+      refuse(quoted("population", pop.name), "size = " + std::to_string(pop.size) + ": needs neurons " +
+                                                 std::to_string(end - pop.size) + " ... " + std::to_string(end - 1) +
+                                                 ", the core has " + std::to_string(geo.n));
+    }
+  }
+  end = 0;
+  for (const auto& src : net.spike_sources) {
+    if ((end += src.size) > static_cast<std::uint64_t>(geo.na)) {
+      refuse(quoted("spike source", src.name), "size = " + std::to_string(src.size) + ": needs axons " +
+                                                   std::to_string(end - src.size) + " ... " + std::to_string(end - 1) +
+                                                   ", the core has " + std::to_string(geo.na));
+    }
+  }
+}
+
 Layout place(const model::Network& net, CoreImage& img, QuantisationReport& rep) {
   const CoreGeometry& geo = img.geometry;
   const double dt = img.dt;
   // Neurons and axons, in description order.
   std::uint32_t next_neuron = 0;
   for (const auto& pop : net.populations) {
-    if (next_neuron + pop.size > static_cast<std::uint32_t>(geo.n)) {
-      refuse(quoted("population", pop.name),
-             "size = " + std::to_string(pop.size) + ": needs neurons " + std::to_string(next_neuron) + " ... " +
-                 std::to_string(next_neuron + pop.size - 1) + ", the core has " + std::to_string(geo.n));
-    }
     CoreImage::Population p;
     p.name = pop.name;
     p.first = next_neuron;
@@ -48,11 +62,6 @@ Layout place(const model::Network& net, CoreImage& img, QuantisationReport& rep)
   }
   std::uint32_t next_axon = 0;
   for (const auto& src : net.spike_sources) {
-    if (next_axon + src.size > static_cast<std::uint32_t>(geo.na)) {
-      refuse(quoted("spike source", src.name),
-             "size = " + std::to_string(src.size) + ": needs axons " + std::to_string(next_axon) + " ... " +
-                 std::to_string(next_axon + src.size - 1) + ", the core has " + std::to_string(geo.na));
-    }
     CoreImage::Source s;
     s.name = src.name;
     s.first_axon = next_axon;

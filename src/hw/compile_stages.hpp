@@ -41,6 +41,10 @@ struct Layout {
 /// An image of `geometry` with no network in it: every neuron silent, no weights, no learning.
 CoreImage blank_image(const CoreGeometry& geometry, double dt);
 
+/// Refuses a network with more neurons or spike-source neurons than `geometry` has neurons or
+/// axons, naming the first population or source that does not fit; runs before validation.
+void check_fits(const model::Network& network, const CoreGeometry& geometry);
+
 /// Layout stage: places populations on core neurons and spike sources on axons in description
 /// order, resolves each projection's pre and post, builds its synapses and checks its delays
 /// (one step from a neuron, 1 ... NSLOT steps and one per source from an axon). Refuses what does

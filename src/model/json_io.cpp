@@ -4,10 +4,14 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <limits>
+#include <filesystem>
+#include <functional>
+#include <set>
 #include <sstream>
 #include <string_view>
 #include <utility>
@@ -570,13 +574,68 @@ private:
   std::string object_;
 };
 
+// Where the parser is, as a JSON path ("projections[2].weight"), kept up to date from the
+// parser's events; it also refuses a key that appears twice in one object (JSON leaves that
+// undefined; the library would keep the last silently).
+class PathTracker {
+public:
+  explicit PathTracker(const Reader& reader) : reader_(reader) {}
+
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    using E = Json::parse_event_t;
+    switch (event) {
+      case E::object_start: frames_.push_back({false, 0, {}, {}}); break;
+      case E::array_start: frames_.push_back({true, 0, {}, {}}); break;
+      case E::key: {
+        Frame& f = frames_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) reader_.fail(path(), "duplicate key: each key at most once per object");
+        break;
+      }
+      case E::object_end:
+      case E::array_end:
+        frames_.pop_back();
+        next();
+        break;
+      case E::value: next(); break;
+    }
+    return true;
+  }
+
+  /// The path of the value being read.
+  std::string path() const {
+    std::string p;
+    for (const auto& f : frames_) p = f.array ? Reader::item(p, f.index) : f.key.empty() ? p : Reader::child(p, f.key);
+    return p;
+  }
+
+private:
+  struct Frame {
+    bool array;
+    std::size_t index;  // arrays: the item being read
+    std::string key;    // objects: the key being read
+    std::set<std::string> keys;
+  };
+  void next() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+
+  const Reader& reader_;
+  std::vector<Frame> frames_;
+};
+
 Network parse(const std::string& text, const std::string& object) {
   const Reader reader(object);
+  PathTracker tracker(reader);
   Json j;
   try {
-    j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    reader.fail("", std::string("malformed JSON: ") + e.what());
+    j = Json::parse(text, std::ref(tracker));
+  } catch (const Json::out_of_range& e) {
+    // A number beyond the double range (1e400): the library's error 406.
+    reader.fail(tracker.path(), std::string("number out of range: every number must be finite, |x| <= "
+                                                "1.7976931348623157e308 (") + e.what() + ")");
+  } catch (const Json::exception& e) {
+    reader.fail(tracker.path(), std::string("malformed JSON: ") + e.what());
   }
   return reader.network(j);
 }
@@ -605,19 +664,32 @@ Network from_json(const std::string& text) { return parse(text, "network JSON");
 
 void save_json(const Network& network, const std::string& path) {
   const std::string text = to_json(network);
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw Error("cannot write network file '" + path + "': " + std::strerror(errno));
-  f.write(text.data(), static_cast<std::streamsize>(text.size()));
-  f.close();
-  if (!f) throw Error("cannot write network file '" + path + "': write failed");
+  const auto failed = [&](const char* step) {
+    return Error("cannot write network file '" + path + "': " + step + ": " + std::strerror(errno));
+  };
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) throw failed("open");
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int write_errno = errno;
+  if (std::fclose(f) != 0 || !written) {
+    if (!written) errno = write_errno;
+    const Error e = failed(written ? "close" : "write");
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) std::remove(path.c_str());  // never a device
+    throw e;
+  }
 }
 
 Network load_json(const std::string& path) {
   const std::string object = "network file '" + path + "'";
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ValidationError(object, "(file)", "is a directory: must be a network file (JSON)");
   std::ifstream f(path, std::ios::binary);
   if (!f) throw ValidationError(object, "(file)", std::string("cannot be opened: ") + std::strerror(errno));
   std::ostringstream ss;
   ss << f.rdbuf();
+  if (f.bad()) throw ValidationError(object, "(file)", std::string("cannot be read: ") + std::strerror(errno));
   return parse(ss.str(), object);
 }
 

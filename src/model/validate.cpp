@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include <spikeforge/core/error.hpp>
@@ -45,6 +49,31 @@ std::string describe(const Distribution& d) {
 std::string unit_suffix(std::string_view unit) { return unit.empty() ? std::string() : " " + std::string(unit); }
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+/// Bytes as "512 B", "1.5 KiB" ... "3.2 TiB".
+std::string bytes_text(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  while (b >= 1024.0 && u < 6) b /= 1024.0, ++u;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", b, units[u]);
+  return buf;
+}
+
+// The latest time any event of the description may have: the end of the longest run.
+double max_time(double dt) { return static_cast<double>(kMaxSteps) * dt; }
+
+std::string time_rule(double dt) {
+  return "must be finite and in [0, " + number(max_time(dt)) + "] ms (at most 2^48 steps of dt = " + number(dt) +
+         " ms, the longest run)";
+}
+Range time_range(double dt) { return Range::closed(0.0, max_time(dt)); }
+
+double max_rate(double dt) { return kMaxPoissonPerStep * 1e3 / dt; }
+std::string rate_rule(double dt) {
+  return "must be in [0, " + number(max_rate(dt)) + "] Hz (rate x dt at most " + number(kMaxPoissonPerStep) +
+         " spikes per step at dt = " + number(dt) + " ms)";
+}
 
 // The set of values a distribution can produce, as an interval with open/closed ends.
 struct Support {
@@ -127,6 +156,22 @@ public:
     check_support(field, d, s, r, allowed);
   }
 
+  /// distribution() against a range with a finite upper end (times, delays, rates) that a
+  /// normal or log-normal distribution without high_bound is let past: its tail beyond the end is
+  /// negligible for any sane centre, so only the centre (mean, or exp(mu)) must lie below the end.
+  void capped(const std::string& field, const Distribution& d, std::size_t n, const std::string& per, const Range& r,
+              std::string_view unit, const std::string& rule) const {
+    const bool tail = (d.kind == Distribution::Kind::Normal || d.kind == Distribution::Kind::LogNormal) &&
+                      !d.high_bound && std::isfinite(r.high);
+    if (!tail) return distribution(field, d, n, per, r, unit, rule);
+    finite(field, d.a);
+    const double centre = d.kind == Distribution::Kind::Normal ? d.a : std::exp(d.a);
+    if (!(centre <= r.high)) fail(field, describe(d) + " is centred at " + number(centre) + ": " + rule);
+    Range open_above = r;
+    open_above.high = kInf;
+    distribution(field, d, n, per, open_above, unit, rule);
+  }
+
 private:
   void check_support(const std::string& field, const Distribution& d, const Support& s, const Range& r,
                      const std::string& allowed) const {
@@ -203,30 +248,52 @@ void check_population(const Network& net, std::size_t index) {
   }
   for (const auto& order : m->orders) {
     const std::string lower(order.lower), higher(order.higher);
-    const auto lo = population_values(net, index, lower, false);
-    const auto hi = population_values(net, index, higher, false);
     const auto unit = m->find_parameter(lower)->unit;
-    for (std::size_t i = 0; i < lo.size(); ++i)
-      if (!(hi[i] > lo[i]))
-        c.fail(higher, number(hi[i]) + " (neuron " + std::to_string(i) + "): must be > " + lower + " (" +
-                           number(lo[i]) + unit_suffix(unit) + ")");
+    const auto check = [&](std::size_t i, double lo, double hi) {
+      if (!(hi > lo))
+        c.fail(higher, number(hi) + " (neuron " + std::to_string(i) + "): must be > " + lower + " (" + number(lo) +
+                           unit_suffix(unit) + ")");
+    };
+    // Constants and arrays are compared where they stand: nothing is allocated per neuron.
+    const auto given = [&](const std::string& name) -> const Distribution* {
+      const auto it = p.params.find(name);
+      return it == p.params.end() ? nullptr : &it->second;  // nullptr: the model's default
+    };
+    const Distribution* dl = given(lower);
+    const Distribution* dh = given(higher);
+    const auto at = [&](const Distribution* d, const std::string& name, std::size_t i) {
+      if (d == nullptr) return m->find_parameter(name)->default_value;
+      return d->kind == Distribution::Kind::Array ? d->values[i] : d->a;
+    };
+    const auto fixed = [](const Distribution* d) {
+      return d == nullptr || d->kind == Distribution::Kind::Constant || d->kind == Distribution::Kind::Array;
+    };
+    if (fixed(dl) && fixed(dh)) {
+      const bool arrays = (dl && dl->kind == Distribution::Kind::Array) || (dh && dh->kind == Distribution::Kind::Array);
+      for (std::size_t i = 0; i < (arrays ? p.size : 1); ++i) check(i, at(dl, lower, i), at(dh, higher, i));
+      continue;
+    }
+    const auto los = population_values(net, index, lower, false);
+    const auto his = population_values(net, index, higher, false);
+    for (std::size_t i = 0; i < los.size(); ++i) check(i, los[i], his[i]);
   }
 }
 
-void check_spike_source(const SpikeSource& s) {
+void check_spike_source(const SpikeSource& s, double dt) {
   Checker c("spike source " + quoted(s.name));
   if (s.size == 0) c.fail("size", "0: must be >= 1");
   if (s.kind == SpikeSource::Kind::Poisson) {
-    c.distribution("rate", s.rate, s.size, "source", Range::non_negative(), "Hz");
+    const Range rates = Range::closed(0.0, max_rate(dt));
+    c.capped("rate", s.rate, s.size, "source", rates, "Hz", rate_rule(dt));
     if (s.rate_values.size() != s.rate_times.size())
       c.fail("rate_values", "has " + std::to_string(s.rate_values.size()) + " values: must have one per rate_times entry (" +
                                 std::to_string(s.rate_times.size()) + ")");
     for (std::size_t k = 0; k < s.rate_times.size(); ++k) {
-      c.in_range(idx("rate_times", k), s.rate_times[k], Range::non_negative(), "ms");
+      c.in_range(idx("rate_times", k), s.rate_times[k], time_range(dt), "ms", time_rule(dt));
       if (k > 0 && !(s.rate_times[k] > s.rate_times[k - 1]))
         c.fail(idx("rate_times", k), number(s.rate_times[k]) + ": must be > the previous time (" +
                                          number(s.rate_times[k - 1]) + " ms): times strictly increasing");
-      c.in_range(idx("rate_values", k), s.rate_values[k], Range::non_negative(), "Hz");
+      c.in_range(idx("rate_values", k), s.rate_values[k], rates, "Hz", rate_rule(dt));
     }
   } else {
     if (s.spike_times.size() != s.size)
@@ -236,7 +303,7 @@ void check_spike_source(const SpikeSource& s) {
       const auto& t = s.spike_times[i];
       for (std::size_t k = 0; k < t.size(); ++k) {
         const std::string f = idx(idx("spike_times", i), k);
-        c.in_range(f, t[k], Range::non_negative(), "ms");
+        c.in_range(f, t[k], time_range(dt), "ms", time_rule(dt));
         if (k > 0 && t[k] < t[k - 1])
           c.fail(f, number(t[k]) + ": must be >= the previous time (" + number(t[k - 1]) + " ms): times sorted");
       }
@@ -358,9 +425,11 @@ void check_projection(const Network& net, std::size_t index, const std::map<std:
     c.distribution("weight", p.weight, 0, "synapse", weight_range, model->weight_unit, weight_rule);
   }
   check_len("delay", p.delay);
-  const Range delay_range{net.dt * (1.0 - kTimeSlack), kInf, false, false};
-  c.distribution("delay", p.delay, 0, "synapse", delay_range, "ms",
-                 "must be >= dt (" + number(net.dt) + " ms), the shortest delay");
+  const double longest = kMaxDelaySteps * net.dt;
+  const Range delay_range{net.dt * (1.0 - kTimeSlack), longest * (1.0 + kTimeSlack), false, false};
+  c.capped("delay", p.delay, 0, "synapse", delay_range, "ms",
+           "must be in [" + number(net.dt) + ", " + number(longest) + "] ms (1 to " + std::to_string(kMaxDelaySteps) +
+               " steps of dt = " + number(net.dt) + " ms)");
   if (p.plasticity) {
     check_plasticity(c, *p.plasticity);
     // The learning step shifts post spikes by the projection's delay: it has to be one delay.
@@ -375,7 +444,7 @@ void check_projection(const Network& net, std::size_t index, const std::map<std:
   }
 }
 
-void check_current_source(const CurrentSource& s, const std::map<std::string, Group>& groups) {
+void check_current_source(const CurrentSource& s, const std::map<std::string, Group>& groups, double dt) {
   Checker c("current source " + quoted(s.name));
   const auto t = groups.find(s.target);
   if (t == groups.end()) c.fail("target", quoted(s.target) + ": must name a population");
@@ -384,8 +453,8 @@ void check_current_source(const CurrentSource& s, const std::map<std::string, Gr
   check_neurons(c, s.neurons, s.target, t->second.size);
   if (s.kind == CurrentSource::Kind::DC) {
     c.finite("amplitude", s.amplitude);
-    c.in_range("start", s.start, Range::non_negative(), "ms");
-    c.finite("stop", s.stop);
+    c.in_range("start", s.start, time_range(dt), "ms", time_rule(dt));
+    if (!(s.stop < 0)) c.in_range("stop", s.stop, time_range(dt), "ms", time_rule(dt) + ", or < 0 for never");
     if (s.stop >= 0 && s.stop < s.start)
       c.fail("stop", number(s.stop) + ": must be >= start (" + number(s.start) + " ms), or < 0 for never");
   } else {
@@ -393,7 +462,7 @@ void check_current_source(const CurrentSource& s, const std::map<std::string, Gr
       c.fail("amplitudes", "has " + std::to_string(s.amplitudes.size()) + " values: must have one per times entry (" +
                                std::to_string(s.times.size()) + ")");
     for (std::size_t k = 0; k < s.times.size(); ++k) {
-      c.in_range(idx("times", k), s.times[k], Range::non_negative(), "ms");
+      c.in_range(idx("times", k), s.times[k], time_range(dt), "ms", time_rule(dt));
       if (k > 0 && !(s.times[k] > s.times[k - 1]))
         c.fail(idx("times", k), number(s.times[k]) + ": must be > the previous time (" + number(s.times[k - 1]) +
                                     " ms): times strictly increasing");
@@ -403,7 +472,7 @@ void check_current_source(const CurrentSource& s, const std::map<std::string, Gr
 }
 
 void check_interval(const Checker& c, double interval, double dt) {
-  c.in_range("interval", interval, Range::non_negative(), "ms");
+  c.in_range("interval", interval, time_range(dt), "ms", time_rule(dt));
   if (interval == 0.0) return;
   const double steps = interval / dt;
   if (steps < 1.0 - kTimeSlack || std::abs(steps - std::round(steps)) > kTimeSlack * std::max(1.0, steps))
@@ -438,19 +507,169 @@ void check_probe(const Network& net, const Probe& p, const std::map<std::string,
     }
 }
 
+// Bytes per element of the CPU engine, for the memory estimate: a double per model parameter
+// and state variable plus spike count and flags per neuron; a static synapse in CSR (32-bit target,
+// 32-bit weight), a plastic one with its transposed index and delay; the list a projection is
+// built from (pre, post, weight, delay) while it is built; a delay-ring accumulator (a double per
+// receptor, delay slot and target neuron).
+constexpr double kNeuronExtraBytes = 24.0;
+constexpr double kStaticSynapseBytes = 8.0;
+constexpr double kPlasticSynapseBytes = 16.0;
+constexpr double kBuildSynapseBytes = 24.0;
+constexpr double kRingBytes = 8.0 * 2;
+
+// Expected synapse count of a projection from its connector alone (nothing built or drawn).
+double expected_synapses(const Projection& p, double n_pre, double n_post) {
+  const Connector& k = p.connector;
+  const bool self = p.pre == p.post && !k.allow_self_connections;
+  switch (k.kind) {
+    case Connector::Kind::AllToAll: return n_pre * n_post - (self ? n_pre : 0.0);
+    case Connector::Kind::OneToOne: return std::min(n_pre, n_post);
+    case Connector::Kind::FixedProbability: return (k.p > 0.0 ? std::min(k.p, 1.0) : 0.0) * n_pre * n_post;
+    case Connector::Kind::FixedInDegree: return static_cast<double>(k.n) * n_post;
+    case Connector::Kind::FixedOutDegree: return static_cast<double>(k.n) * n_pre;
+    case Connector::Kind::FromList: return static_cast<double>(k.pre.size());
+    case Connector::Kind::DenseMatrix: return static_cast<double>(k.matrix.size());
+  }
+  return 0.0;
+}
+
+// The longest delay a distribution asks for, in steps (capped at kMaxDelaySteps; validation
+// refuses more).
+double longest_delay_steps(const Distribution& d, double dt) {
+  double ms = d.a;
+  switch (d.kind) {
+    case Distribution::Kind::Constant: break;
+    case Distribution::Kind::Array:
+      ms = d.values.empty() ? 0.0 : *std::max_element(d.values.begin(), d.values.end());
+      break;
+    case Distribution::Kind::Uniform: ms = d.b; break;
+    case Distribution::Kind::Normal: ms = d.a + 5.0 * d.b; break;
+    case Distribution::Kind::LogNormal: ms = std::exp(d.a + 5.0 * d.b); break;
+  }
+  if (d.high_bound) ms = std::min(ms, *d.high_bound);
+  const double steps = std::round(ms / dt);
+  return std::isfinite(steps) ? std::clamp(steps, 1.0, static_cast<double>(kMaxDelaySteps)) : kMaxDelaySteps;
+}
+
+std::uint64_t parse_bytes(const std::string& text) {
+  std::size_t end = 0;
+  while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+  const std::string suffixes = "KMGT";
+  const std::size_t unit = end + 1 == text.size() ? suffixes.find(static_cast<char>(std::toupper(text[end]))) : 0;
+  if (end == 0 || end > 15 || (end != text.size() && unit == std::string::npos))
+    throw ValidationError("environment", kMemoryLimitVariable,
+                          "'" + text + "': must be a whole number of bytes (up to 15 digits) with an optional suffix "
+                                       "K, M, G or T (powers of 1024), e.g. 8G");
+  std::uint64_t v = std::stoull(text.substr(0, end));
+  if (end != text.size()) v <<= 10 * (unit + 1);
+  return v;
+}
+
 }  // namespace
+
+MemoryEstimate estimate_memory(const Network& net) {
+  MemoryEstimate e;
+  const auto part = [&e](double bytes, std::string object, std::string field, std::string what) {
+    e.bytes += bytes;
+    if (bytes > e.largest_bytes) {
+      e.largest_bytes = bytes;
+      e.object = std::move(object);
+      e.field = std::move(field);
+      e.what = std::move(what);
+    }
+  };
+  std::map<std::string, double> sizes, ring_steps;
+  for (const auto& p : net.populations) {
+    sizes[p.name] = p.size;
+    const NeuronModelInfo* m = find_neuron_model(p.model);
+    const double per = (m ? 8.0 * static_cast<double>(m->parameters.size() + m->state.size()) : 64.0) + kNeuronExtraBytes;
+    part(per * p.size, "population " + quoted(p.name), "size",
+         std::to_string(p.size) + " neurons x " + number(per) + " bytes");
+  }
+  for (const auto& s : net.spike_sources) {
+    sizes[s.name] = s.size;
+    double spikes = 0.0;
+    for (const auto& t : s.spike_times) spikes += static_cast<double>(t.size());
+    part(16.0 * s.size + 8.0 * spikes, "spike source " + quoted(s.name), "size",
+         std::to_string(s.size) + " sources x 16 bytes and " + number(spikes) + " spike times x 8 bytes");
+  }
+  double build = 0.0;
+  for (const auto& p : net.projections) {
+    const auto pre = sizes.find(p.pre), post = sizes.find(p.post);
+    const double n = expected_synapses(p, pre == sizes.end() ? 0.0 : pre->second,
+                                       post == sizes.end() ? 0.0 : post->second);
+    const double per = p.plasticity ? kPlasticSynapseBytes : kStaticSynapseBytes;
+    part(per * n, "projection " + quoted(p.name), "connector",
+         number(n) + " synapses x " + number(per) + " bytes");
+    build = std::max(build, n * kBuildSynapseBytes);
+    auto& ring = ring_steps[p.post];
+    ring = std::max(ring, longest_delay_steps(p.delay, net.dt));
+  }
+  e.bytes += build;  // one projection's list at a time, while it is built
+  for (const auto& [post, steps] : ring_steps) {
+    const auto n = sizes.find(post);
+    if (n == sizes.end()) continue;
+    part(kRingBytes * (steps + 1.0) * n->second, "population " + quoted(post), "delay ring",
+         number(steps + 1.0) + " delay slots x " + std::to_string(static_cast<std::uint64_t>(n->second)) +
+             " neurons x " + number(kRingBytes) + " bytes");
+  }
+  return e;
+}
+
+std::uint64_t memory_limit(std::string* source) {
+  if (const char* env = std::getenv(kMemoryLimitVariable); env != nullptr && *env != '\0') {
+    if (source) *source = std::string(kMemoryLimitVariable) + " = " + env;
+    return parse_bytes(env);
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  std::string line;
+  while (std::getline(meminfo, line)) {
+    if (line.rfind("MemAvailable:", 0) != 0) continue;
+    std::istringstream in(line.substr(13));
+    std::uint64_t kib = 0;
+    if (in >> kib) {
+      if (source) *source = "MemAvailable in /proc/meminfo";
+      return kib * 1024;
+    }
+  }
+  if (source) *source = "no limit known";
+  return std::numeric_limits<std::uint64_t>::max();
+}
+
+std::uint64_t run_steps(double dt, double duration_ms, std::uint64_t steps_done, const std::string& object,
+                        const std::string& field) {
+  const double room = static_cast<double>(kMaxSteps - std::min(steps_done, kMaxSteps));
+  const std::string rule = "must be finite, >= 0 and at most " + number(room * dt) + " ms (a run ends at most 2^48 steps of dt = " +
+                           number(dt) + " ms from t = 0; " + std::to_string(steps_done) + " steps done)";
+  if (!std::isfinite(duration_ms) || duration_ms < 0.0) throw ValidationError(object, field, number(duration_ms) + " ms: " + rule);
+  const double steps = std::round(duration_ms / dt);
+  if (!(steps <= room)) throw ValidationError(object, field, number(duration_ms) + " ms: " + rule);
+  return static_cast<std::uint64_t>(steps);
+}
 
 void validate(const Network& network) {
   Checker net("network");
-  net.in_range("dt", network.dt, Range::positive(), "ms");
+  net.in_range("dt", network.dt, Range::closed(kMinDt, kMaxDt), "ms");
   const auto groups = groups_of(network);
   unique_names(network.projections, "projection");
   unique_names(network.current_sources, "current source");
   unique_names(network.probes, "probe");
+  // Before anything is drawn or checked per element: a network that cannot be built here is
+  // refused with what it would need.
+  const MemoryEstimate need = estimate_memory(network);
+  std::string source;
+  const std::uint64_t limit = memory_limit(&source);
+  if (need.bytes > static_cast<double>(limit))
+    throw ValidationError(need.object, need.field,
+                          need.what + " = " + bytes_text(need.largest_bytes) + ", the largest part of the " +
+                              bytes_text(need.bytes) + " the network needs: more than the " +
+                              bytes_text(static_cast<double>(limit)) + " allowed (" + source + "; set " +
+                              kMemoryLimitVariable + ", e.g. 64G, to change the limit)");
   for (std::size_t i = 0; i < network.populations.size(); ++i) check_population(network, i);
-  for (const auto& s : network.spike_sources) check_spike_source(s);
+  for (const auto& s : network.spike_sources) check_spike_source(s, network.dt);
   for (std::size_t i = 0; i < network.projections.size(); ++i) check_projection(network, i, groups);
-  for (const auto& s : network.current_sources) check_current_source(s, groups);
+  for (const auto& s : network.current_sources) check_current_source(s, groups, network.dt);
   for (const auto& p : network.probes) check_probe(network, p, groups);
 }
 

@@ -3,12 +3,15 @@
 // file and read back from the "board", refusals with exit status 2, flash --dry-run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <sys/wait.h>
 
@@ -135,12 +138,152 @@ TEST(Cli, CompileReportsAndRefuses) {
 TEST(Cli, FlashAndBitstreamDryRun) {
   const auto f = cli("flash --dry-run --bitstream x.bin");
   EXPECT_EQ(f.status, 0) << f.out;
-  EXPECT_NE(f.out.find("would run: iceprog x.bin"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("would run: iceprog -- x.bin"), std::string::npos) << f.out;
   const auto b = cli("bitstream --board icebreaker --dry-run");
   EXPECT_EQ(b.status, 0) << b.out;
   EXPECT_NE(b.out.find("sf_icebreaker_top"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("sf_core.v"), std::string::npos) << b.out;
   EXPECT_NE(cli("bitstream --board de10").status, 0) << "unknown board";
+}
+
+/// Sets an environment variable (inherited by the CLI the tests start) for one scope.
+class ScopedEnv {
+public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old, had_ = true;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() { had_ ? ::setenv(name_, old_.c_str(), 1) : ::unsetenv(name_); }
+
+private:
+  const char* name_;
+  std::string old_;
+  bool had_ = false;
+};
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> split(const std::string& s, const std::string& sep) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0;;) {
+    const auto next = s.find(sep, at);
+    out.push_back(s.substr(at, next - at));
+    if (next == std::string::npos) return out;
+    at = next + sep.size();
+  }
+}
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
+// `bitstream` and `flash` start their tools with an argument vector: a path holding spaces and
+// shell syntax reaches the tool as one argument and runs nothing. Stand-in tools record their
+// arguments (a fake source tree's flow script; an iceprog first on PATH).
+TEST(Cli, ToolsGetTheirArgumentsVerbatimWithoutAShell) {
+  const fs::path dir = scratch("injection");
+  fs::remove_all(dir);
+  fs::create_directories(dir / "src/hdl/flow");
+  fs::create_directories(dir / "src/hdl/rtl");
+  fs::create_directories(dir / "bin");
+  std::ofstream(dir / "src/hdl/rtl/sf_core.v") << "module sf_core; endmodule\n";
+  const fs::path args_file = dir / "args.txt";
+  std::ofstream(dir / "src/hdl/flow/ice40_flow.py")
+      << "import sys\nopen(" << std::quoted(args_file.string()) << ", 'w').write('\\n'.join(sys.argv[1:]) + '\\n')\n";
+  const fs::path touched = dir / "PWNED";
+  const std::string out = (dir / "out dir; touch ").string() + touched.string() + "; #";
+  const auto b = cli("bitstream --source-dir '" + (dir / "src").string() + "' --out '" + out + "'");
+  ASSERT_EQ(b.status, 0) << b.out;
+  EXPECT_FALSE(fs::exists(touched)) << "a shell ran the --out value: " << b.out;
+  EXPECT_TRUE(fs::is_directory(out)) << "the output directory is the path as given";
+  const auto args = split(read_text(args_file), "\n");
+  const auto at = std::find(args.begin(), args.end(), "--out-dir");
+  ASSERT_NE(at, args.end()) << read_text(args_file);
+  EXPECT_EQ(*(at + 1), out) << "--out-dir reaches the flow as one argument";
+  EXPECT_NE(b.out.find("'" + out + "'"), std::string::npos) << "the printed command quotes the path: " << b.out;
+
+  // flash: iceprog gets "--" and the path, nothing else.
+  const fs::path iceprog = dir / "bin/iceprog";
+  std::ofstream(iceprog) << "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " << (dir / "iceprog_args.txt")
+                         << "\n";
+  fs::permissions(iceprog, fs::perms::owner_all);
+  const std::string bin = (dir / "my bit; touch ").string() + touched.string() + "; #.bin";
+  fs::create_directories(fs::path(bin).parent_path());  // the path's '/' make directories
+  std::ofstream(bin) << "bitstream";
+  ASSERT_TRUE(fs::is_regular_file(bin));
+  ScopedEnv path("PATH", (dir / "bin").string() + ":" + std::getenv("PATH"));
+  const auto f = cli("flash --bitstream '" + bin + "'");
+  ASSERT_EQ(f.status, 0) << f.out;
+  EXPECT_FALSE(fs::exists(touched)) << "a shell ran the --bitstream value: " << f.out;
+  EXPECT_EQ(read_text(dir / "iceprog_args.txt"), "--\n" + bin + "\n");
+  fs::remove_all(dir);
+}
+
+// Output files are written with every step checked: a failed write is an error naming the path
+// and the reason, with a non-zero exit and no success message.
+TEST(Cli, FailedWritesFailTheCommand) {
+  const std::string net = kSource + "/examples/cuba_chip.json";
+  const auto spikes = cli("run " + net + " --duration 10 --spikes /dev/full");
+  EXPECT_EQ(spikes.status, 1) << spikes.out;
+  EXPECT_NE(spikes.out.find("--spikes: cannot write '/dev/full'"), std::string::npos) << spikes.out;
+  EXPECT_NE(spikes.out.find("No space left on device"), std::string::npos) << spikes.out;
+  const auto image = cli("compile " + net + " --out /dev/full");
+  EXPECT_EQ(image.status, 1) << image.out;
+  EXPECT_NE(image.out.find("--out: cannot write '/dev/full'"), std::string::npos) << image.out;
+  EXPECT_EQ(image.out.find("image written"), std::string::npos) << image.out;
+  const auto weights = cli("run " + net + " --duration 10 --save-weights /dev/full");
+  EXPECT_EQ(weights.status, 1) << weights.out;
+  EXPECT_NE(weights.out.find("cannot write network file '/dev/full'"), std::string::npos) << weights.out;
+  EXPECT_EQ(weights.out.find("weights saved"), std::string::npos) << weights.out;
+}
+
+TEST(Cli, VersionAndShortHelp) {
+  const auto v = cli("--version");
+  EXPECT_EQ(v.status, 0);
+  ASSERT_EQ(v.out.rfind("spikeforge ", 0), 0u) << v.out;
+  const std::string version = v.out.substr(11);
+  EXPECT_EQ(split(version, ".").size(), 3u) << "MAJOR.MINOR.PATCH: " << v.out;
+  EXPECT_EQ(version.find_first_not_of("0123456789.\n"), std::string::npos) << v.out;
+  const auto h = cli("run -h");
+  EXPECT_EQ(h.status, 0) << h.out;
+  EXPECT_NE(h.out.find("usage: spikeforge run FILE"), std::string::npos) << h.out;
+}
+
+// The bad-input corpus (tests/bad_inputs/cli_cases.tsv): every case fails with the status given,
+// its message holds every fragment (object, field or option, allowed range), nothing ran and no
+// output file was written.
+TEST(Cli, BadInputCorpus) {
+  ScopedEnv limit("SPIKEFORGE_MEMORY_LIMIT", "4G");
+  const std::string bad = kSource + "/tests/bad_inputs";
+  std::ifstream table(bad + "/cli_cases.tsv");
+  ASSERT_TRUE(table) << "no " << bad << "/cli_cases.tsv";
+  std::string line;
+  int cases = 0;
+  while (std::getline(table, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto fields = split(line, "\t");
+    ASSERT_EQ(fields.size(), 3u) << "malformed case: " << line;
+    const fs::path tmp = scratch("corpus_" + std::to_string(++cases));
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    const std::string args = replaced(replaced(fields[1], "{bad}", bad), "{tmp}", tmp.string());
+    const auto r = cli(args);
+    EXPECT_EQ(r.status, std::stoi(fields[0])) << args << "\n" << r.out;
+    for (const auto& fragment : split(fields[2], " | ")) {
+      EXPECT_NE(r.out.find(fragment), std::string::npos) << args << "\nmessage lacks '" << fragment << "':\n" << r.out;
+    }
+    EXPECT_EQ(r.out.find("ms simulated"), std::string::npos) << args << ": ran\n" << r.out;
+    EXPECT_FALSE(fs::exists(tmp / "out.csv")) << args << ": wrote out.csv";
+    EXPECT_FALSE(fs::exists(tmp / "out.json")) << args << ": wrote out.json";
+    fs::remove_all(tmp);
+  }
+  EXPECT_GE(cases, 45) << "cases read from the table";
 }
 
 }  // namespace

@@ -168,7 +168,8 @@ TEST(JsonRoundTrip, HandWrittenCompactFile) {
 }
 
 TEST(JsonErrors, MalformedJson) {
-  expect_load_error("{\"format\": ", "(document)", {"malformed JSON"});
+  expect_load_error("{\"format\": ", "format", {"malformed JSON"});
+  expect_load_error("", "(document)", {"malformed JSON"});
   expect_load_error("[1, 2]", "(document)", {"must be an object, found array"});
 }
 
@@ -239,4 +240,64 @@ TEST(JsonErrors, FileErrorsNameTheFile) {
   Network latin1 = fixtures::every_kind_network();
   latin1.populations[0].name = "\xe9t\xe9";
   EXPECT_THROW(to_json(latin1), spikeforge::Error) << "a name that is not UTF-8 cannot be written";
+}
+
+// A number beyond the double range is a ValidationError naming the file, the JSON path and the
+// range (it escaped as the JSON library's own out_of_range before).
+TEST(JsonErrors, NumberOutOfRangeNamesPathAndRange) {
+  expect_load_error(edited("\"p\": 0.1", "\"p\": 1e400"), "projections[0].connector.p",
+                    {"number out of range", "must be finite, |x| <= 1.7976931348623157e308", "1e400"});
+  expect_load_error(edited("\"pre\": [0, 1, 2]", "\"pre\": [0, 1, -1e400]"), "projections[3].connector.pre[2]",
+                    {"number out of range"});
+  expect_load_error(edited("\"dt\": 0.1", "\"dt\": 1e400"), "dt", {"number out of range"});
+  const std::string file = temp_path("huge.json");
+  std::ofstream(file) << edited("\"dt\": 0.1", "\"dt\": 1e400");
+  try {
+    load_json(file);
+    ADD_FAILURE() << "1e400 accepted";
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(e.object(), "network file '" + file + "'");
+    EXPECT_EQ(e.field(), "dt");
+  }
+  std::filesystem::remove(file);
+}
+
+// Duplicate keys are refused (the library kept the last one silently), naming the path.
+TEST(JsonErrors, DuplicateKeys) {
+  expect_load_error(edited("\"dt\": 0.1,", "\"dt\": 0.1, \"dt\": 1.0,"), "dt",
+                    {"duplicate key", "each key at most once per object"});
+  expect_load_error(edited("\"size\": 80,", "\"size\": 80, \"size\": 8,"), "populations[0].size",
+                    {"duplicate key"});
+  expect_load_error(edited("\"p\": 0.1", "\"p\": 0.1, \"p\": 0.9"), "projections[0].connector.p",
+                    {"duplicate key"});
+  // The same key in different objects is fine.
+  EXPECT_NO_THROW(from_json(to_json(fixtures::every_kind_network())));
+}
+
+TEST(JsonErrors, DirectoryIsNotMalformedJson) {
+  const std::string dir = temp_path("a_directory");
+  std::filesystem::create_directories(dir);
+  try {
+    load_json(dir);
+    ADD_FAILURE() << "a directory loaded";
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(e.object(), "network file '" + dir + "'");
+    EXPECT_NE(std::string(e.what()).find("is a directory: must be a network file"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("malformed"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(dir);
+}
+
+TEST(JsonErrors, WriteFailuresNameThePathAndTheReason) {
+  const auto expect_write_error = [](const std::string& path, const std::string& reason) {
+    try {
+      save_json(fixtures::every_kind_network(), path);
+      ADD_FAILURE() << "save_json to " << path << " succeeded";
+    } catch (const spikeforge::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("'" + path + "'"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
+    }
+  };
+  expect_write_error("/nonexistent_dir/x.json", "No such file or directory");
+  expect_write_error("/dev/full", "No space left on device");
 }

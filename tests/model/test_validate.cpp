@@ -52,9 +52,12 @@ void expect_invalid(const std::function<void(Network&)>& change, const std::stri
 TEST(Validate, TheTestNetworkIsValid) { EXPECT_NO_THROW(validate(fixtures::every_kind_network())); }
 
 TEST(Validate, NetworkTimeStep) {
-  expect_invalid([](Network& n) { n.dt = 0.0; }, "network", "dt", {"0", "must be > 0 ms"});
-  expect_invalid([](Network& n) { n.dt = -0.1; }, "network", "dt", {"-0.1", "must be > 0 ms"});
-  expect_invalid([](Network& n) { n.dt = kNaN; }, "network", "dt", {"nan", "must be > 0 ms"});
+  expect_invalid([](Network& n) { n.dt = 0.0; }, "network", "dt", {"0", "must be in [0.001, 100] ms"});
+  expect_invalid([](Network& n) { n.dt = -0.1; }, "network", "dt", {"-0.1", "must be in [0.001, 100] ms"});
+  expect_invalid([](Network& n) { n.dt = kNaN; }, "network", "dt", {"nan", "must be in [0.001, 100] ms"});
+  // A vanishing step would make every run overflow the step count; a huge one is not a step.
+  expect_invalid([](Network& n) { n.dt = 1e-300; }, "network", "dt", {"1e-300", "must be in [0.001, 100] ms"});
+  expect_invalid([](Network& n) { n.dt = 1e3; }, "network", "dt", {"1000", "must be in [0.001, 100] ms"});
 }
 
 TEST(Validate, UnknownModel) {
@@ -145,13 +148,13 @@ TEST(Validate, NonFiniteValuesAnywhere) {
   expect_invalid([](Network& n) { named(n.current_sources, "st").amplitudes[1] = kNaN; }, "current source 'st'",
                  "amplitudes[1]", {"must be finite"});
   expect_invalid([](Network& n) { named(n.current_sources, "dc").start = kInf; }, "current source 'dc'", "start",
-                 {"inf", "must be >= 0 ms"});
+                 {"inf", "must be finite and in [0, 28147497671065.6] ms", "2^48 steps"});
   expect_invalid([](Network& n) { named(n.current_sources, "dc").stop = kNaN; }, "current source 'dc'", "stop",
-                 {"must be finite"});
+                 {"nan", "must be finite and in [0, 28147497671065.6] ms", "or < 0 for never"});
   expect_invalid([](Network& n) { n.probes[2].interval = kNaN; }, "probe 'state(C)'", "interval",
-                 {"nan", "must be >= 0 ms"});
+                 {"nan", "must be finite and in [0, 28147497671065.6] ms", "2^48 steps"});
   expect_invalid([](Network& n) { named(n.spike_sources, "T").spike_times[0][1] = kInf; }, "spike source 'T'",
-                 "spike_times[0][1]", {"inf", "must be >= 0 ms"});
+                 "spike_times[0][1]", {"inf", "must be finite and in [0, 28147497671065.6] ms", "2^48 steps"});
 }
 
 TEST(Validate, SizeZero) {
@@ -257,13 +260,13 @@ TEST(Validate, ArrayDistributionsOfWrongLength) {
 
 TEST(Validate, DelayBelowOneStep) {
   expect_invalid([](Network& n) { named(n.projections, "EE").delay = D::constant(0.05); }, "projection 'EE'", "delay",
-                 {"0.05", "must be >= dt (0.1 ms)"});
+                 {"0.05", "must be in [0.1, 6553.5] ms (1 to 65535 steps of dt = 0.1 ms)"});
   expect_invalid([](Network& n) { named(n.projections, "EE").delay = D::constant(0.0); }, "projection 'EE'", "delay",
-                 {"must be >= dt (0.1 ms)"});
+                 {"must be in [0.1, 6553.5] ms"});
   expect_invalid([](Network& n) { named(n.projections, "TZ").delay = D::array({1.0, 0.01, 1.0}); }, "projection 'TZ'",
-                 "delay[1]", {"0.01", "must be >= dt"});
+                 "delay[1]", {"0.01", "must be in [0.1, 6553.5] ms"});
   expect_invalid([](Network& n) { named(n.projections, "EE").delay = D::normal(1.0, 0.5); }, "projection 'EE'",
-                 "delay", {"unbounded below", "must be >= dt"});
+                 "delay", {"unbounded below", "must be in [0.1, 6553.5] ms"});
   // A delay of exactly one step, even computed with rounding error, is allowed.
   Network ok = fixtures::every_kind_network();
   named(ok.projections, "EE").delay = D::constant(0.3);
@@ -313,14 +316,14 @@ TEST(Validate, NegativeSpread) {
 
 TEST(Validate, PoissonRate) {
   expect_invalid([](Network& n) { named(n.spike_sources, "P").rate = D::constant(-1.0); }, "spike source 'P'", "rate",
-                 {"-1", "must be >= 0 Hz"});
+                 {"-1", "must be in [0, 1e+06] Hz (rate x dt at most 100 spikes per step at dt = 0.1 ms)"});
   expect_invalid(
       [](Network& n) {
         auto& s = named(n.spike_sources, "P");
         s.rate_times = {0.0, 10.0};
         s.rate_values = {5.0, -2.0};
       },
-      "spike source 'P'", "rate_values[1]", {"-2", "must be >= 0 Hz"});
+      "spike source 'P'", "rate_values[1]", {"-2", "must be in [0, 1e+06] Hz"});
   expect_invalid(
       [](Network& n) {
         auto& s = named(n.spike_sources, "P");
@@ -344,16 +347,16 @@ TEST(Validate, RateTimesStrictlyIncreasing) {
         s.rate_times = {-1.0};
         s.rate_values = {5.0};
       },
-      "spike source 'P'", "rate_times[0]", {"must be >= 0 ms"});
+      "spike source 'P'", "rate_times[0]", {"must be finite and in [0, 28147497671065.6] ms", "2^48 steps"});
 }
 
 TEST(Validate, SpikeTimes) {
   expect_invalid([](Network& n) { named(n.spike_sources, "T").spike_times[0] = {2.0, 1.0}; }, "spike source 'T'",
                  "spike_times[0][1]", {"1", "must be >= the previous time (2 ms)"});
   expect_invalid([](Network& n) { named(n.spike_sources, "T").spike_times[2] = {-0.5}; }, "spike source 'T'",
-                 "spike_times[2][0]", {"-0.5", "must be >= 0 ms"});
+                 "spike_times[2][0]", {"-0.5", "must be finite and in [0, 28147497671065.6] ms", "2^48 steps"});
   expect_invalid([](Network& n) { named(n.spike_sources, "T").spike_times[1] = {kNaN}; }, "spike source 'T'",
-                 "spike_times[1][0]", {"nan", "must be >= 0 ms"});
+                 "spike_times[1][0]", {"nan", "must be finite and in [0, 28147497671065.6] ms", "2^48 steps"});
   expect_invalid([](Network& n) { named(n.spike_sources, "T").spike_times.pop_back(); }, "spike source 'T'",
                  "spike_times", {"has 2 lists", "one per source (3)"});
 }
@@ -391,7 +394,7 @@ TEST(Validate, ProbeInterval) {
   expect_invalid([](Network& n) { n.record_state("Z", {"v"}, {}, 0.05); }, "probe 'state(Z)'", "interval",
                  {"0.05", "whole multiple of dt"});
   expect_invalid([](Network& n) { n.record_weights("EE", -1.0); }, "probe 'weights(EE)#2'", "interval",
-                 {"-1", "must be >= 0 ms"});
+                 {"-1", "must be finite and in [0, 28147497671065.6] ms", "2^48 steps"});
   Network ok = fixtures::every_kind_network();
   ok.record_state("Z", {"v", "u"}, {}, 0.7);  // 7 steps, though 0.7 / 0.1 is not exactly 7 in floating point
   EXPECT_NO_THROW(validate(ok));
@@ -412,7 +415,7 @@ TEST(Validate, CurrentSourceTimes) {
   expect_invalid([](Network& n) { n.add_dc_current("x", "D", 0.1, 10.0, 5.0); }, "current source 'x'", "stop",
                  {"5", "must be >= start (10 ms)"});
   expect_invalid([](Network& n) { n.add_dc_current("x", "D", 0.1, -1.0); }, "current source 'x'", "start",
-                 {"must be >= 0 ms"});
+                 {"must be finite and in [0, 28147497671065.6] ms", "2^48 steps"});
   expect_invalid([](Network& n) { n.add_step_current("x", "D", {5.0, 1.0}, {0.1, 0.2}); }, "current source 'x'",
                  "times[1]", {"must be > the previous time (5 ms)"});
   expect_invalid([](Network& n) { n.add_step_current("x", "D", {5.0}, {0.1, 0.2}); }, "current source 'x'",
@@ -422,4 +425,183 @@ TEST(Validate, CurrentSourceTimes) {
 TEST(Validate, InitialValuesNameStateVariables) {
   expect_invalid([](Network& n) { named(n.populations, "D").initial["u"] = D::constant(0.0); }, "population 'D'",
                  "initial.u", {"no such state variable", "lif_delta", "v"});
+}
+
+namespace {
+
+// Sets an environment variable for one scope and restores it.
+class ScopedEnv {
+public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value, 1);
+  }
+  ~ScopedEnv() { old_.empty() ? ::unsetenv(name_) : ::setenv(name_, old_.c_str(), 1); }
+
+private:
+  const char* name_;
+  std::string old_;
+};
+
+}  // namespace
+
+// Every time in the description lies in [0, 2^48 steps]: a spike at 1e30 ms once overflowed the
+// step count and acted at t = 0.
+TEST(Validate, EveryTimeFieldIsBoundedByTheLongestRun) {
+  const std::initializer_list<std::string> rule = {"1e+30", "must be finite and in [0, 28147497671065.6] ms",
+                                                   "at most 2^48 steps of dt = 0.1 ms"};
+  expect_invalid([](Network& n) { named(n.spike_sources, "T").spike_times[0] = {1.0, 1e30}; }, "spike source 'T'",
+                 "spike_times[0][1]", rule);
+  expect_invalid(
+      [](Network& n) {
+        auto& s = named(n.spike_sources, "P");
+        s.rate_times = {0.0, 1e30};
+        s.rate_values = {5.0, 1.0};
+      },
+      "spike source 'P'", "rate_times[1]", rule);
+  expect_invalid([](Network& n) { named(n.current_sources, "dc").start = 1e30; }, "current source 'dc'", "start", rule);
+  expect_invalid([](Network& n) { named(n.current_sources, "dc").stop = 1e30; }, "current source 'dc'", "stop", rule);
+  expect_invalid([](Network& n) { named(n.current_sources, "st").times[1] = 1e30; }, "current source 'st'",
+                 "times[1]", rule);
+  expect_invalid([](Network& n) { n.probes[3].interval = 1e30; }, "probe 'weights(EE)'", "interval", rule);
+  // The last representable time is allowed.
+  Network ok = fixtures::every_kind_network();
+  named(ok.spike_sources, "T").spike_times[0] = {1.0, static_cast<double>(kMaxSteps) * ok.dt};
+  EXPECT_NO_THROW(validate(ok));
+}
+
+// Delays beyond the engine's 65535 steps are refused by validation, naming the projection; 1e30 ms
+// is "above", never "below one step".
+TEST(Validate, DelayAboveTheLongest) {
+  expect_invalid([](Network& n) { named(n.projections, "EE").delay = D::constant(1e30); }, "projection 'EE'", "delay",
+                 {"1e+30", "must be in [0.1, 6553.5] ms (1 to 65535 steps of dt = 0.1 ms)"});
+  expect_invalid([](Network& n) { named(n.projections, "EE").delay = D::constant(6553.6); }, "projection 'EE'",
+                 "delay", {"6553.6", "65535 steps"});
+  expect_invalid([](Network& n) { named(n.projections, "PC").delay = D::uniform(1.0, 1e4); }, "projection 'PC'",
+                 "delay", {"can draw 10000", "must be in [0.1, 6553.5] ms"});
+  expect_invalid([](Network& n) { named(n.projections, "EE").delay = D::normal(1e4, 1.0).clip(0.1, {}); },
+                 "projection 'EE'", "delay", {"centred at 10000", "must be in [0.1, 6553.5] ms"});
+  Network ok = fixtures::every_kind_network();
+  named(ok.projections, "EE").delay = D::constant(6553.5);                    // exactly 65535 steps
+  named(ok.projections, "IE").delay = D::normal(5.0, 1.0).clip(0.1, {});     // tail above is negligible
+  EXPECT_NO_THROW(validate(ok));
+  try {
+    validate([] {
+      Network n = fixtures::every_kind_network();
+      named(n.projections, "EE").delay = D::constant(1e30);
+      return n;
+    }());
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(std::string(e.what()).find("below"), std::string::npos) << e.what();
+  }
+}
+
+// Rate x dt bounded: 1e12 Hz once hung a step and overflowed the 32-bit count.
+TEST(Validate, PoissonRateTimesDtIsBounded) {
+  const std::initializer_list<std::string> rule = {"1e+12", "must be in [0, 1e+06] Hz",
+                                                   "rate x dt at most 100 spikes per step at dt = 0.1 ms"};
+  expect_invalid([](Network& n) { named(n.spike_sources, "P").rate = D::constant(1e12); }, "spike source 'P'", "rate",
+                 rule);
+  expect_invalid(
+      [](Network& n) {
+        auto& s = named(n.spike_sources, "P");
+        s.rate_times = {0.0, 10.0};
+        s.rate_values = {5.0, 1e12};
+      },
+      "spike source 'P'", "rate_values[1]", rule);
+  expect_invalid([](Network& n) { named(n.spike_sources, "P").rate = D::uniform(0.0, 1e12); }, "spike source 'P'",
+                 "rate", {"can draw 1e+12", "must be in [0, 1e+06] Hz"});
+  // The bound scales with dt: 1e6 Hz is fine at 0.1 ms, not at 1 ms.
+  Network ok = fixtures::every_kind_network();
+  named(ok.spike_sources, "P").rate = D::constant(1e6);
+  EXPECT_NO_THROW(validate(ok));
+  ok.dt = 1.0;
+  for (auto& p : ok.projections) p.delay = D::constant(1.0);
+  for (auto& p : ok.probes) p.interval = 0.0;
+  try {
+    validate(ok);
+    ADD_FAILURE() << "1 MHz at dt = 1 ms accepted";
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(e.field(), "rate");
+    EXPECT_NE(std::string(e.what()).find("must be in [0, 1e+05] Hz"), std::string::npos) << e.what();
+  }
+}
+
+// The memory a network needs is estimated from its sizes and connectors before anything is drawn
+// or built, and refused above the limit with the estimate, its largest part and the limit.
+TEST(Validate, MemoryBombsAreRefusedWithTheEstimate) {
+  ScopedEnv limit(kMemoryLimitVariable, "1G");
+  expect_invalid([](Network& n) { n.add_population("huge", 1000000000, "lif_curr_exp"); }, "population 'huge'",
+                 "size", {"1000000000 neurons", "GiB", "more than the 1.0 GiB allowed",
+                          "SPIKEFORGE_MEMORY_LIMIT = 1G", "SPIKEFORGE_MEMORY_LIMIT, e.g. 64G"});
+  expect_invalid(
+      [](Network& n) {
+        n.add_population("big", 100000, "lif_curr_exp");
+        n.connect("dense", "big", "big", Connector::fixed_probability(1.0), D::constant(0.1), D::constant(1.0));
+      },
+      "projection 'dense'", "connector", {"1e+10 synapses x 8 bytes", "74.5 GiB", "more than the 1.0 GiB allowed"});
+  // A long delay costs a ring slot per step and neuron.
+  expect_invalid(
+      [](Network& n) {
+        n.add_population("ring", 10000, "lif_curr_exp");
+        n.connect("slow", "ring", "ring", Connector::one_to_one(), D::constant(0.1), D::constant(6553.5));
+      },
+      "population 'ring'", "delay ring", {"65536 delay slots x 10000 neurons", "more than the 1.0 GiB allowed"});
+  const MemoryEstimate e = estimate_memory(fixtures::every_kind_network());
+  EXPECT_GT(e.bytes, 1000.0);
+  EXPECT_LT(e.bytes, 1e6);
+}
+
+// Validation of a constant population allocates nothing per neuron: 4e9 neurons (2 x 32 GB of
+// per-neuron values before) validate at once when the limit allows them.
+TEST(Validate, HugeConstantPopulationValidatesWithoutPerNeuronArrays) {
+  ScopedEnv limit(kMemoryLimitVariable, "1000T");
+  Network n;
+  n.add_population("huge", 4000000000u, "lif_curr_exp", {{"v_thresh", D::constant(-50.0)}});
+  EXPECT_NO_THROW(validate(n));
+  n.populations[0].params["v_reset"] = D::constant(-40.0);
+  try {
+    validate(n);
+    ADD_FAILURE() << "v_reset above v_thresh accepted";
+  } catch (const ValidationError& e) {
+    EXPECT_NE(std::string(e.what()).find("must be > v_reset"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Validate, MemoryLimitVariableMustParse) {
+  ScopedEnv limit(kMemoryLimitVariable, "lots");
+  try {
+    validate(fixtures::every_kind_network());
+    ADD_FAILURE() << "a memory limit of 'lots' accepted";
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(e.field(), kMemoryLimitVariable);
+    EXPECT_NE(std::string(e.what()).find("'lots': must be a whole number of bytes"), std::string::npos) << e.what();
+  }
+  ScopedEnv ok(kMemoryLimitVariable, "2M");
+  std::string source;
+  EXPECT_EQ(memory_limit(&source), 2u << 20);
+  EXPECT_EQ(source, "SPIKEFORGE_MEMORY_LIMIT = 2M");
+}
+
+// One rule for the length of a run, shared by Simulator::run, the command line and Python.
+TEST(Validate, RunLength) {
+  EXPECT_EQ(run_steps(0.1, 1000.0), 10000u);
+  EXPECT_EQ(run_steps(0.1, 0.0), 0u);
+  EXPECT_EQ(run_steps(1.0, static_cast<double>(kMaxSteps)), kMaxSteps);
+  const auto refuses = [](double dt, double duration, std::uint64_t done, const std::string& fragment) {
+    try {
+      run_steps(dt, duration, done, "command line", "--duration");
+      ADD_FAILURE() << duration << " ms accepted";
+    } catch (const ValidationError& e) {
+      EXPECT_EQ(e.object(), "command line");
+      EXPECT_EQ(e.field(), "--duration");
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("2^48 steps"), std::string::npos) << e.what();
+    }
+  };
+  refuses(0.1, 1e30, 0, "1e+30 ms: must be finite, >= 0 and at most 28147497671065.6 ms");
+  refuses(0.1, -1.0, 0, "-1 ms: must be finite, >= 0");
+  refuses(0.1, kNaN, 0, "nan ms");
+  refuses(0.1, kInf, 0, "inf ms");
+  refuses(1.0, 2.0, kMaxSteps - 1, "at most 1 ms");
 }

@@ -4,6 +4,7 @@ allowed range; fuzz loops of random bad calls never crash the process and raise 
 
 import math
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -308,3 +309,119 @@ def test_fuzz_cpp_description_never_crashes():
             sim = _core.Simulator(core, _core.SimulatorOptions(backend="cpu", threads=1, seed=1))
             sim.run(2.0, None)
         assert ":" in str(info.value), f"mutations {chosen}: message {info.value!r} names no field"
+
+
+# -- the bad-input corpus (tests/bad_inputs), the run-length rule, callbacks ----------------------
+
+BAD_INPUTS = Path(__file__).resolve().parents[1] / "bad_inputs"
+
+
+def corpus_networks():
+    """(network file, message fragments) of every `run {bad}/<file>.json` case of the CLI table."""
+    cases = []
+    for line in (BAD_INPUTS / "cli_cases.tsv").read_text().splitlines():
+        if not line or line.startswith("#"):
+            continue
+        status, args, fragments = line.split("\t")
+        words = args.split()
+        path = BAD_INPUTS / words[1][len("{bad}/"):] if len(words) > 1 else None
+        # Network files that exist and are bad; base.json is the valid file the option cases use.
+        if words[0] == "run" and words[1].startswith("{bad}/") and path.is_file() and path.name != "base.json":
+            cases.append((path, fragments.split(" | ")))
+    return cases
+
+
+def test_corpus_has_every_network_file():
+    files = {p.name for p in BAD_INPUTS.glob("*.json")} - {"base.json"}
+    assert files == {path.name for path, _ in corpus_networks()}
+    assert len(files) >= 13
+
+
+@pytest.mark.parametrize("path,fragments", corpus_networks(), ids=lambda x: getattr(x, "name", ""))
+def test_corpus_network_is_refused_before_anything_runs(path, fragments, monkeypatch):
+    monkeypatch.setenv("SPIKEFORGE_MEMORY_LIMIT", "4G")
+    with pytest.raises(sf.ValidationError) as info:
+        sim = sf.Simulator(sf.Network.load(path))
+        sim.run(1.0, progress=False)
+    for fragment in fragments:
+        assert fragment in str(info.value), f"{path.name}: {fragment!r} not in {info.value}"
+
+
+def test_the_base_network_of_the_corpus_runs():
+    sim = sf.Simulator(sf.Network.load(BAD_INPUTS / "base.json"))
+    sim.run(10.0, progress=False)
+    assert sim.steps == 100
+
+
+def test_run_length_is_the_shared_rule():
+    sim = sf.Simulator(small_network(record_state=False))
+    for duration in (1e30, -1.0):
+        with pytest.raises(sf.ValidationError, match=r"simulator run: duration: .*must be finite, >= 0 and at most "
+                                                     r"28147497671065\.6 ms \(a run ends at most 2\^48 steps"):
+            sim.run(duration, progress=False)
+    with pytest.raises(ValueError, match="inf: must be finite"):
+        sim.run(math.inf, progress=False)
+    assert sim.steps == 0
+
+
+def test_modulator_callback_returning_a_non_number_is_named():
+    net = sf.Network(dt=0.1)
+    net.add_population("E", 4, "lif_curr_exp")
+    net.add_spike_times("S", [[1.0], [2.0]])
+    net.connect("S", "E", sf.AllToAll(), 0.5, 1.0, plasticity=sf.ThreeFactorSTDP(), name="SE")
+    sim = sf.Simulator(net)
+
+    def my_modulator(t):
+        return "high"
+
+    sim.set_modulator(my_modulator)
+    with pytest.raises(TypeError, match=r"modulator callback \S*my_modulator: M\([0-9.]+ ms\) returned a str: must return "
+                                        r"a finite number"):
+        sim.run(5.0, progress=False)
+    sim.set_modulator(lambda t: np.float32(0.5))  # NumPy scalars are numbers
+    sim.run(5.0, progress=False)
+    sim.set_modulator(lambda t: True)
+    with pytest.raises(TypeError, match="returned a bool"):
+        sim.run(5.0, progress=False)
+
+
+def test_calls_from_the_progress_callback_are_same_thread():
+    sim = sf.Simulator(small_network(record_state=False))
+    seen, refused = [], []
+
+    def progress(t, t_end):
+        seen.append(len(sim.spikes("E").times))  # the engine is between steps: allowed
+        for call in (lambda: sim.run(1.0), sim.reset):
+            try:
+                call()
+            except ValueError as e:
+                refused.append(str(e))
+        return True
+
+    sim.run(10.0, progress=progress)
+    assert sim.time == pytest.approx(10.0)
+    assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] > 0
+    assert refused and all("from inside the progress callback" in m for m in refused), refused
+    assert not any("another thread" in m for m in refused), refused
+    assert any("runs cannot nest" in m for m in refused) and any("reset()" in m for m in refused)
+
+
+def test_calls_from_the_modulator_callback_are_refused_with_the_reason():
+    net = sf.Network(dt=0.1)
+    net.add_population("E", 4, "lif_curr_exp")
+    net.add_spike_times("S", [[1.0], [2.0]])
+    net.connect("S", "E", sf.AllToAll(), 0.5, 1.0, plasticity=sf.ThreeFactorSTDP(), name="SE")
+    net.record_spikes("E")
+    sim = sf.Simulator(net)
+    messages = []
+
+    def modulator(t):
+        try:
+            sim.spikes("E")
+        except ValueError as e:
+            messages.append(str(e))
+        return 0.0
+
+    sim.set_modulator(modulator)
+    sim.run(1.0, progress=False)
+    assert messages and all("inside the modulator callback" in m for m in messages), messages

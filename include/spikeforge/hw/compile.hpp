@@ -97,7 +97,8 @@ struct CompileResult {
   QuantisationReport report;
 };
 
-/// Maps a validated network onto one core. Throws UnsupportedError naming the population,
+/// Maps a network onto one core: refuses one with more neurons or axons than the core first,
+/// then validates it (model::validate: ValidationError). Throws UnsupportedError naming the population,
 /// source or projection and the reason when the network does not fit: too many neurons or
 /// axons, a model or synapse kind the core lacks, delays it cannot express, a dt its
 /// coefficients cannot represent, weights beyond the 8-bit range, current sources it has no input
