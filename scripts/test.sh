@@ -35,18 +35,21 @@ declare -A command=([release]="stage_release" [asan]="bash scripts/ci_asan.sh"
 export -f stage_release
 export root jobs
 
-passed=0
-failed=()
-summary=()
 for name in $stages; do
   if [[ -z "${command[$name]:-}" ]]; then
     echo "SPIKEFORGE_STAGES: unknown stage '$name' (allowed: release asan tsan fuzz)" >&2
     exit 2
   fi
+done
+
+passed=0
+failed=()
+summary=()
+for name in $stages; do
   echo "=== stage $name: start (time box ${box[$name]} min) ==="
   start=$(date +%s)
   rc=0
-  timeout -k 30 "$((box[$name] * 60))" bash -c "${command[$name]}" || rc=$?
+  timeout -k 30 "$((box[$name] * 60))" bash -c "set -euo pipefail; ${command[$name]}" || rc=$?
   secs=$(($(date +%s) - start))
   if ((rc == 0)); then
     echo "=== stage $name: passed in ${secs} s ==="
@@ -54,7 +57,7 @@ for name in $stages; do
     summary+=("$name passed ${secs} s")
   else
     [[ $rc -eq 124 || $rc -eq 137 ]] && why="stopped at its time box of ${box[$name]} min" || why="exit code $rc"
-    echo "=== stage $name: FAILED ($why) after ${secs} s ===" >&2
+    echo "=== stage $name: FAILED ($why) after ${secs} s ==="
     failed+=("$name")
     summary+=("$name FAILED ${secs} s")
   fi

@@ -575,7 +575,7 @@ Network parse(const std::string& text, const std::string& object) {
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number beyond a double
     reader.fail("", std::string("malformed JSON: ") + e.what());
   }
   return reader.network(j);
