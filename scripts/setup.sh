@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what spikeforge needs on Debian 12 when it is missing: apt packages for
-# the C++ build and the hardware flow, pip packages for Python. Idempotent.
+# the C++ build, the hardware flow and the CI stages (clang 14 with its libFuzzer and sanitizer
+# runtimes, llvm-14 for llvm-symbolizer; GCC's ASan/UBSan/TSan runtimes come with g++), pip
+# packages for Python. Idempotent.
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -8,6 +10,7 @@ APT_PACKAGES=(
   libeigen3-dev libtbb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   pybind11-dev libgtest-dev libgmock-dev libbenchmark-dev
   verilator iverilog yosys nextpnr-ice40 fpga-icestorm
+  clang-14 libclang-rt-14-dev llvm-14
 )
 PIP_PACKAGES=(numpy matplotlib pytest tqdm "pybind11>=2.12" scikit-build-core scikit-learn scipy nbformat nbclient ipykernel)
 

@@ -173,6 +173,14 @@ TEST(JsonErrors, MalformedJson) {
   expect_load_error("[1, 2]", "(document)", {"must be an object, found array"});
 }
 
+// Found by fuzzing (tests/fuzz/corpus/network_file/crash-number-overflow): the JSON parser reports a
+// number beyond the range of a double as out_of_range, not as parse_error, and it left from_json
+// as a foreign exception instead of a ValidationError.
+TEST(JsonErrors, NumberBeyondADouble) {
+  expect_load_error(edited("\"dt\": 0.1", "\"dt\": 1e999"), "dt", {"number out of range", "number overflow"});
+  expect_load_error("5.01e308, 2", "(document)", {"number out of range", "5.01e308"});
+}
+
 TEST(JsonErrors, FormatAndVersion) {
   expect_load_error(edited("spikeforge-network", "other-format"), "format",
                     {"'other-format'", "must be 'spikeforge-network'"});
