@@ -16,37 +16,22 @@ class VerilatorLink final : public CoreLink {
 public:
   explicit VerilatorLink(const CoreGeometry& geo) : core_(make_sim_core(geo)), geo_(geo) {}
 
-  std::vector<Payload> transact(std::span<const std::uint8_t> request, std::size_t answers) override {
-    const auto frame = encode_frame(request);
-    bytes_out_ += frame.size();
-    core_->push(frame);
-    std::vector<Payload> out;
-    std::string error;
-    // A step of the full core takes ~20 k cycles; 50 M cycles without a frame is a hang.
-    constexpr std::uint64_t limit = 50'000'000;
-    std::uint64_t waited = 0;
-    while (out.size() < answers) {
-      const std::uint64_t ran = core_->run(limit, [&](std::uint8_t b) {
-        ++bytes_in_;
-        if (auto e = decoder_.push(b)) {
-          if (e->error != FrameError::none) {
-            error = "frame error " + std::to_string(static_cast<int>(e->error));
-            return true;
-          }
-          out.push_back(std::move(e->payload));
-          return out.size() == answers;
-        }
-        return false;
-      });
-      if (!error.empty()) throw Error("fpga-sim: answer dropped by the host decoder: " + error);
-      waited = out.size() == answers ? 0 : waited + ran;
-      if (waited >= limit) {
-        throw Error("fpga-sim: no answer to opcode " + std::to_string(request.empty() ? 0 : request[0]) + " within " +
-                    std::to_string(limit) + " cycles");
-      }
-    }
+  void write(std::span<const std::uint8_t> bytes) override {
+    bytes_out_ += bytes.size();
+    core_->push(bytes);
+  }
+  std::vector<std::uint8_t> read() override {
+    // Runs to the end of the next frame. A step of the full core takes ~20 k cycles and CLEAR
+    // ~16 k; silence for silence_limit cycles means nothing more is coming.
+    std::vector<std::uint8_t> out;
+    core_->run(silence_limit, [&](std::uint8_t b) {
+      out.push_back(b);
+      return b == 0;
+    });
+    bytes_in_ += out.size();
     return out;
   }
+  std::string timeout() const override { return std::to_string(silence_limit) + " cycles"; }
   std::string describe() const override {
     return "Verilated sf_core N = " + std::to_string(geo_.n) + ", NA = " + std::to_string(geo_.na);
   }
@@ -54,7 +39,7 @@ public:
 private:
   std::unique_ptr<SimCore> core_;
   CoreGeometry geo_;
-  FrameDecoder decoder_;
+  static constexpr std::uint64_t silence_limit = 2'000'000;
 };
 
 }  // namespace
