@@ -90,47 +90,50 @@ model::Network chip_network() {
 
 TEST(RegressionChecksums, Coba) {
   const auto net = with_spike_probes(examples::coba_network());
-  expect_checksum(net, "cpu", 1, 200.0, 0x0ULL, "COBA");
-  expect_checksum(net, "cpu", 2, 200.0, 0x0ULL, "COBA");
+  expect_checksum(net, "cpu", 1, 200.0, 0x3d3eb5c38cf81682ULL, "COBA");
+  expect_checksum(net, "cpu", 2, 200.0, 0x3d3eb5c38cf81682ULL, "COBA");
 }
 
 TEST(RegressionChecksums, Cuba) {
   const auto net = with_spike_probes(examples::cuba_network());
-  expect_checksum(net, "cpu", 1, 200.0, 0x0ULL, "CUBA");
-  expect_checksum(net, "cpu", 2, 200.0, 0x0ULL, "CUBA");
+  expect_checksum(net, "cpu", 1, 200.0, 0x28166f838faa6765ULL, "CUBA");
+  expect_checksum(net, "cpu", 2, 200.0, 0x28166f838faa6765ULL, "CUBA");
 }
 
 TEST(RegressionChecksums, Brunel) {
   const auto net = with_spike_probes(examples::brunel_network_sized(2000, 500, 200, 50, 1, false));
-  expect_checksum(net, "cpu", 1, 200.0, 0x0ULL, "Brunel");
-  expect_checksum(net, "cpu", 2, 200.0, 0x0ULL, "Brunel");
+  expect_checksum(net, "cpu", 1, 200.0, 0xa6512a816cb0f7c9ULL, "Brunel");
+  expect_checksum(net, "cpu", 2, 200.0, 0xa6512a816cb0f7c9ULL, "Brunel");
 }
 
 TEST(RegressionChecksums, BrunelStdp) {
   const auto net = with_spike_probes(examples::brunel_network_sized(2000, 500, 200, 50, 1, true));
-  expect_checksum(net, "cpu", 1, 200.0, 0x0ULL, "Brunel+STDP");
-  expect_checksum(net, "cpu", 2, 200.0, 0x0ULL, "Brunel+STDP");
+  expect_checksum(net, "cpu", 1, 200.0, 0x44c0eafafb4f0a14ULL, "Brunel+STDP");
+  expect_checksum(net, "cpu", 2, 200.0, 0x44c0eafafb4f0a14ULL, "Brunel+STDP");
 }
 
 TEST(RegressionChecksums, ChipNetwork) {
   const auto net = chip_network();
-  expect_checksum(net, "cpu", 1, 500.0, 0x0ULL, "chip");
-  expect_checksum(net, "cpu-fixed", 1, 500.0, 0x0ULL, "chip");
-  expect_checksum(net, "fpga-sim", 1, 500.0, 0x0ULL, "chip");
+  expect_checksum(net, "cpu", 1, 500.0, 0xfc4f3a6ca114ee70ULL, "chip");
+  expect_checksum(net, "cpu-fixed", 1, 500.0, 0x756cc1d592da7fd2ULL, "chip");
+  expect_checksum(net, "fpga-sim", 1, 500.0, 0x756cc1d592da7fd2ULL, "chip");
 }
 
 TEST(RegressionChecksums, ChipNetworkLearning) {
-  // The chip network with pair STDP on E -> E (what the core learns on chip).
+  // The chip network with pair STDP on E -> E (what the core learns on chip; a plastic projection
+  // on the core connects all to all, with the same mean input as the static p = 0.1, w = 0.1).
   auto net = chip_network();
   for (auto& proj : net.projections) {
     if (proj.name != "E_E") continue;
+    proj.connector = model::Connector::all_to_all();
+    proj.weight = model::Distribution::uniform(0.0, 0.02);
     proj.plasticity = model::Plasticity{"stdp_pair",
-                                        {{"a_plus", 0.01}, {"a_minus", 0.012}, {"tau_plus", 20.0},
-                                         {"tau_minus", 20.0}, {"w_min", 0.0}, {"w_max", 0.3}}};
+                                        {{"a_plus", 0.002}, {"a_minus", 0.0024}, {"tau_plus", 20.0},
+                                         {"tau_minus", 20.0}, {"w_min", 0.0}, {"w_max", 0.04}}};
   }
-  expect_checksum(net, "cpu", 1, 500.0, 0x0ULL, "chip+STDP");
-  expect_checksum(net, "cpu-fixed", 1, 500.0, 0x0ULL, "chip+STDP");
-  expect_checksum(net, "fpga-sim", 1, 500.0, 0x0ULL, "chip+STDP");
+  expect_checksum(net, "cpu", 1, 500.0, 0x683712a13dcf984dULL, "chip+STDP");
+  expect_checksum(net, "cpu-fixed", 1, 500.0, 0x0db180626c093e7bULL, "chip+STDP");
+  expect_checksum(net, "fpga-sim", 1, 500.0, 0x0db180626c093e7bULL, "chip+STDP");
 }
 
 }  // namespace
