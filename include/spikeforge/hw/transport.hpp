@@ -41,8 +41,9 @@ protected:
 /// encoded and decoded, so the byte counts equal those of a real link.
 std::unique_ptr<CoreLink> make_golden_link(CoreGeometry geometry);
 
-/// A serial port (termios, raw 8N1, no flow control). `timeout_ms` bounds the wait for each
-/// answer frame; a missing answer throws Error naming the request. Linux baud rates up to 4 Mbaud.
+/// A serial port (termios, raw 8N1, no flow control). `timeout_ms` bounds each wait for answer
+/// bytes: a silent core makes read() return nothing, and CoreClient sends the request again or
+/// throws Error naming it. Linux baud rates up to 4 Mbaud.
 std::unique_ptr<CoreLink> make_serial_link(const std::string& device, int baud, int timeout_ms = 2000);
 
 /// The Verilated sf_core in process, driven through its byte stream. Defined in the
