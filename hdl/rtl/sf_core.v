@@ -35,7 +35,7 @@ module sf_core #(
   localparam [8:0] N9 = N[8:0];
   localparam [7:0] NH8 = NH[7:0];
   localparam [8:0] NSH9 = NSH[8:0];
-  localparam [7:0] VERSION = 8'd1;
+  localparam [7:0] VERSION = 8'd2;
   localparam [13:0] N14 = N[13:0];
   localparam [13:0] NH14 = NH[13:0];
   localparam [13:0] NSH14 = NSH[13:0];
@@ -155,8 +155,10 @@ module sf_core #(
   // Registers
   reg [6:0]  state_q;
   reg [6:0]  ret_q;
-  reg [7:0]  hdr_q [0:8];
+  reg [7:0]  hdr_q [0:8];  // request bytes 0..8 (frame bytes 1..9)
   reg [3:0]  hk_q;
+  reg [7:0]  tag_q;        // frame byte 0: echoed as byte 0 of every answer frame
+  reg        tag_pend_q;   // the next byte to the frame encoder starts a frame: send tag_q
   reg [9:0]  len_q;
   reg        err_pend_q;
   reg [1:0]  err_code_q;
@@ -486,13 +488,14 @@ module sf_core #(
 
     case (state_q)
       S_SENDBUF: begin
-        tx_data = sb_q[sb_idx_q];
+        tx_data = tag_pend_q ? tag_q : sb_q[sb_idx_q];
         tx_valid = 1'b1;
-        tx_last = (sb_idx_q == sb_len_q - 4'd1) && tlast_q;
+        tx_last = !tag_pend_q && (sb_idx_q == sb_len_q - 4'd1) && tlast_q;
       end
       S_SEND1: begin
+        tx_data = tag_pend_q ? tag_q : tb_q;
         tx_valid = 1'b1;
-        tx_last = tlast_q;
+        tx_last = !tag_pend_q && tlast_q;
       end
       S_WW_WR: begin  // weight byte from the payload into its half of a word
         wqa_en = 1'b1;
@@ -757,6 +760,8 @@ module sf_core #(
       err_pend_q <= 1'b0;
       err_code_q <= 2'd0;
       hk_q <= 4'd0;
+      tag_q <= 8'd0;
+      tag_pend_q <= 1'b1;
       pa_q <= 9'd0;
       t_q <= 32'd0;
       v1_q <= 1'b0;
@@ -779,6 +784,7 @@ module sf_core #(
         S_IDLE: begin
           if (err_pend_q && !err_valid) begin
             err_pend_q <= 1'b0;
+            tag_q <= 8'd0;  // the link-error tag: no request carries it
             sb_q[0] <= R_NAK;
             sb_q[1] <= {6'd0, err_code_q};
             sb_q[2] <= 8'd0;
@@ -788,22 +794,25 @@ module sf_core #(
             ret_q <= S_IDLE;
             state_q <= S_SENDBUF;
           end else if (frame_valid) begin
-            len_q <= frame_len;
+            len_q <= frame_len - 10'd1;  // the request after its tag
             hk_q <= 4'd0;
             pa_q <= 9'd0;
             state_q <= S_HDR;
           end
         end
         S_HDR: begin
-          // Byte k is requested in one cycle and arrives in the next.
-          if (hk_q != 4'd0) hdr_q[hk_q - 4'd1] <= rd_data;
+          // Byte k is requested in one cycle and arrives in the next. A frame with a tag and no
+          // request reads as opcode 0.
+          if (hk_q == 4'd1) tag_q <= rd_data;
+          if (hk_q == 4'd2) hdr_q[0] <= (len_q == 10'd0) ? 8'd0 : rd_data;
+          else if (hk_q > 4'd2) hdr_q[hk_q - 4'd2] <= rd_data;
           pa_q <= pa_q + 9'd1;
           hk_q <= hk_q + 4'd1;
-          if (hk_q == 4'd9) state_q <= S_CHK1;
+          if (hk_q == 4'd10) state_q <= S_CHK1;
         end
         S_CHK1: begin
-          k_known_q <= c_known;
-          k_len_bad_q <= c_len_bad;
+          k_known_q <= c_known || len_q == 10'd0;  // no opcode: NAK 5, op 0
+          k_len_bad_q <= c_len_bad || len_q == 10'd0;
           k_arg_bad_q <= c_arg_bad;
           k_uses_sum_q <= c_uses_sum;
           k_lim_ns_q <= c_lim_ns;
@@ -854,7 +863,7 @@ module sf_core #(
               OP_WW: begin
                 idx_q <= h34[9:0];
                 cnt_q <= {6'd0, len_q} - 16'd5;
-                pa_q <= 9'd5;
+                pa_q <= 9'd6;
               end
               OP_RW: begin
                 sb_q[0] <= R_WEIGHTS;
@@ -867,17 +876,17 @@ module sf_core #(
               OP_WP: begin
                 idx_q <= h12[9:0];
                 cnt_q <= {7'd0, len_q[9:1]} - 16'd1;  // 16-bit words in the body
-                pa_q <= 9'd3;
+                pa_q <= 9'd4;
               end
               OP_WS: begin
                 idx_q <= h23[9:0];
                 cnt_q <= {7'd0, len_q[9:1]} - 16'd2;
-                pa_q <= 9'd4;
+                pa_q <= 9'd5;
               end
               OP_WL: begin
                 idx_q <= h23[9:0];
                 cnt_q <= {6'd0, len_q} - 16'd4;
-                pa_q <= 9'd4;
+                pa_q <= 9'd5;
               end
               OP_STDP: begin
                 k_pre_q <= hdr_q[1];
@@ -891,7 +900,7 @@ module sf_core #(
               end
               OP_INPUT: begin
                 cnt_q <= {6'd0, len_q} - 16'd2;
-                pa_q <= 9'd2;
+                pa_q <= 9'd3;
               end
               OP_STEP: begin
                 steps_q <= h12;
@@ -913,13 +922,13 @@ module sf_core #(
           end
         end
         S_SENDBUF: begin
-          if (tx_ready) begin
+          if (tx_ready && !tag_pend_q) begin
             sb_idx_q <= sb_idx_q + 4'd1;
             if (sb_idx_q == sb_len_q - 4'd1) state_q <= ret_q;
           end
         end
         S_SEND1: begin
-          if (tx_ready) state_q <= ret_q;
+          if (tx_ready && !tag_pend_q) state_q <= ret_q;
         end
         S_FINISH: state_q <= S_IDLE;
 
@@ -981,7 +990,7 @@ module sf_core #(
         S_IN_CA: begin
           if (k_q == cnt_q) begin
             k_q <= 16'd0;
-            pa_q <= 9'd2;
+            pa_q <= 9'd3;
             state_q <= (cnt_q == 16'd0) ? S_SENDBUF : S_IN_WA;
           end else begin
             state_q <= S_IN_CB;
@@ -1293,6 +1302,8 @@ module sf_core #(
 
       // Low byte of a 16-bit body word, captured one cycle after its address went out.
       if (state_q == S_W16_B) lo_q <= rd_data;
+      // Every answer frame starts with the tag: after a frame's last byte the next one is due.
+      if ((state_q == S_SENDBUF || state_q == S_SEND1) && tx_ready) tag_pend_q <= tx_last;
     end
   end
 endmodule

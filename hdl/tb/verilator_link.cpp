@@ -15,16 +15,21 @@ class VerilatorLink final : public CoreLink {
 public:
   explicit VerilatorLink(const CoreGeometry& geo) : core_(make_core_sim(geo)), geo_(geo) {}
 
-  std::vector<Payload> transact(std::span<const std::uint8_t> request, std::size_t answers) override {
-    bytes_out_ += core_->send(request);
-    // A step of the full core takes ~20 k cycles; 50 M cycles without every answer is a hang.
-    try {
-      return core_->answers(answers);
-    } catch (const Error& e) {
-      throw Error(describe() + ", request opcode " + std::to_string(request.empty() ? 0 : request[0]) + ": " +
-                  e.what());
-    }
+  void write(std::span<const std::uint8_t> bytes) override {
+    bytes_out_ += bytes.size();
+    core_->push_bytes(bytes);
   }
+  std::vector<std::uint8_t> read() override {
+    // Runs to the end of the next frame. A step of the full core takes ~20 k cycles and CLEAR
+    // ~16 k; silence for kSilenceLimit cycles means nothing more is coming.
+    std::vector<std::uint8_t> out;
+    core_->run(kSilenceLimit, [&](std::uint8_t b) {
+      out.push_back(b);
+      return b == 0;
+    });
+    return out;
+  }
+  std::string timeout() const override { return std::to_string(kSilenceLimit) + " cycles"; }
   std::string describe() const override {
     return "Verilated sf_core N = " + std::to_string(geo_.n) + ", NA = " + std::to_string(geo_.na);
   }
@@ -32,6 +37,7 @@ public:
 private:
   std::unique_ptr<CoreSim> core_;
   CoreGeometry geo_;
+  static constexpr std::uint64_t kSilenceLimit = 2'000'000;
 };
 
 }  // namespace

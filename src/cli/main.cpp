@@ -365,7 +365,7 @@ int cmd_compile(int argc, char** argv) {
   std::size_t frames = 0, bytes = 0;
   for (const auto& r : hw::load_requests(result.image)) {
     ++frames;
-    bytes += hw::encode_frame(r).size();
+    bytes += hw::encode_frame(hw::tagged(1, r)).size();  // as sent: a tag, then the request
   }
   std::printf("image: %d neurons, %d axons, %zu load frames, %zu bytes on the link\n", cfg.geometry.n, cfg.geometry.na,
               frames, bytes);

@@ -3,7 +3,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <deque>
+#include <algorithm>
+#include <utility>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -18,40 +19,32 @@ namespace spikeforge::hw {
 
 namespace {
 
-std::string op_name(std::uint8_t op) {
-  static const char* names[] = {"?",        "HELLO", "WRITE_WEIGHTS", "READ_WEIGHTS", "WRITE_PARAMS", "WRITE_STATE",
-                                "WRITE_LEARN", "WRITE_STDP", "INPUT", "STEP", "READ_STATE", "CLEAR"};
-  return op < 12 ? names[op] : "opcode " + std::to_string(op);
-}
-
 class GoldenLink final : public CoreLink {
 public:
   explicit GoldenLink(CoreGeometry geo) : core_(geo) {}
 
-  std::vector<Payload> transact(std::span<const std::uint8_t> request, std::size_t answers) override {
+  void write(std::span<const std::uint8_t> bytes) override {
     // Through the framing, so the interpreter sees exactly the bytes a core would.
-    const auto frame = encode_frame(request);
-    bytes_out_ += frame.size();
-    std::vector<Payload> out;
-    for (auto& e : decoder_in_.push(frame)) {
-      auto replies = e.error == FrameError::none ? core_.handle(e.payload)
+    bytes_out_ += bytes.size();
+    for (auto& e : decoder_.push(bytes)) {
+      auto replies = e.error == FrameError::none ? core_.handle_frame(e.payload)
                                                  : std::vector<Payload>{GoldenCore::frame_error(static_cast<Nak>(e.error))};
       for (auto& r : replies) {
         const auto back = encode_frame(r);
-        for (auto& f : decoder_out_.push(back)) out.push_back(std::move(f.payload));
+        pending_.insert(pending_.end(), back.begin(), back.end());
       }
     }
-    if (out.size() != answers) {
-      throw Error("golden core: " + op_name(request.empty() ? 0 : request[0]) + " gave " + std::to_string(out.size()) +
-                  " answers, expected " + std::to_string(answers));
-    }
-    return out;
+  }
+  std::vector<std::uint8_t> read() override {
+    return std::exchange(pending_, {});
   }
   std::string describe() const override { return "golden core (in process)"; }
+  std::string timeout() const override { return "no wait (in process)"; }
 
 private:
   GoldenCore core_;
-  FrameDecoder decoder_in_, decoder_out_;
+  FrameDecoder decoder_;
+  std::vector<std::uint8_t> pending_;
 };
 
 speed_t baud_constant(int baud) {
@@ -103,44 +96,28 @@ public:
     if (fd_ >= 0) ::close(fd_);
   }
 
-  std::vector<Payload> transact(std::span<const std::uint8_t> request, std::size_t answers) override {
-    write_all(encode_frame(request));
-    std::vector<Payload> out;
-    while (out.size() < answers) {
-      while (!pending_.empty() && out.size() < answers) {
-        out.push_back(std::move(pending_.front()));
-        pending_.pop_front();
-      }
-      if (out.size() == answers) break;
-      std::uint8_t buf[4096];
+  void write(std::span<const std::uint8_t> bytes) override { write_all(bytes); }
+
+  std::vector<std::uint8_t> read() override {
+    std::uint8_t buf[4096];
+    for (;;) {
       pollfd pfd{fd_, POLLIN, 0};
       const int ready = ::poll(&pfd, 1, timeout_ms_);
       if (ready < 0) {
         if (errno == EINTR) continue;
         fail("poll");
       }
-      if (ready == 0) {
-        decoder_.reset();
-        throw Error("serial link " + device_ + ": no answer to " + op_name(request.empty() ? 0 : request[0]) +
-                    " within " + std::to_string(timeout_ms_) + " ms (got " + std::to_string(out.size()) + " of " +
-                    std::to_string(answers) + " frames)");
-      }
+      if (ready == 0) return {};
       const ssize_t got = ::read(fd_, buf, sizeof buf);
       if (got < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
         fail("read");
       }
       if (got == 0) continue;
-      for (auto& e : decoder_.push(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(got)))) {
-        if (e.error != FrameError::none) {
-          throw Error("serial link " + device_ + ": answer to " + op_name(request.empty() ? 0 : request[0]) +
-                      " arrived damaged (frame error " + std::to_string(static_cast<int>(e.error)) + ")");
-        }
-        pending_.push_back(std::move(e.payload));
-      }
+      return {buf, buf + got};
     }
-    return out;
   }
+  std::string timeout() const override { return std::to_string(timeout_ms_) + " ms"; }
   std::string describe() const override { return "serial " + device_ + " at " + std::to_string(baud_) + " baud"; }
 
 private:
@@ -169,8 +146,6 @@ private:
   int baud_;
   int timeout_ms_;
   int fd_ = -1;
-  FrameDecoder decoder_;
-  std::deque<Payload> pending_;
 };
 
 }  // namespace
@@ -181,12 +156,85 @@ std::unique_ptr<CoreLink> make_serial_link(const std::string& device, int baud, 
   return std::make_unique<SerialLink>(device, baud, timeout_ms);
 }
 
+CoreClient::CoreClient(std::unique_ptr<CoreLink> link, unsigned attempts) : link_(std::move(link)), attempts_(attempts) {
+  if (attempts_ < 1) throw ValidationError("core client", "attempts", std::to_string(attempts) + ": at least 1");
+}
+
+std::string CoreClient::what(std::span<const std::uint8_t> request) const {
+  return op_name(request.empty() ? 0 : request[0]) + " (tag " + std::to_string(tag_) + ")";
+}
+
+std::vector<CoreLink::Payload> CoreClient::exchange(std::span<const std::uint8_t> request, std::size_t answers) {
+  const bool is_step = !request.empty() && request[0] == static_cast<std::uint8_t>(Op::step);
+  std::string problem;
+  for (unsigned attempt = 1; attempt <= attempts_; ++attempt) {
+    tag_ = static_cast<std::uint8_t>(tag_ == 255 ? 1 : tag_ + 1);  // 0 is the link-error tag
+    if (attempt > 1) {
+      // An empty frame first: the core drops whatever partial frame it holds.
+      const std::uint8_t zero = 0;
+      link_->write(std::span<const std::uint8_t>(&zero, 1));
+      ++resent_;
+    }
+    link_->write(encode_frame(tagged(tag_, request)));
+    std::vector<CoreLink::Payload> out;
+    std::size_t damaged = 0, link_naks = 0, stale = 0;
+    bool silent = false;
+    while (out.size() < answers) {
+      const auto bytes = link_->read();
+      if (bytes.empty()) {
+        silent = true;
+        decoder_.reset();  // a frame cut short stays cut short
+        break;
+      }
+      for (auto& e : decoder_.push(bytes)) {
+        if (e.error != FrameError::none || e.payload.size() < 2) {
+          ++damaged;
+          ++dropped_;
+          continue;
+        }
+        const std::uint8_t tag = e.payload[0];
+        CoreLink::Payload body(e.payload.begin() + 1, e.payload.end());
+        if (tag == link_error_tag && parse_nak(body)) {
+          ++link_naks;  // the core dropped a frame it received: possibly this request
+          ++dropped_;
+          continue;
+        }
+        if (tag != tag_ || out.size() == answers) {
+          ++stale;  // the answer to an earlier request or attempt
+          ++dropped_;
+          continue;
+        }
+        const bool nak = parse_nak(body).has_value();
+        out.push_back(std::move(body));
+        if (nak) return out;  // a refused request has no other answer
+      }
+      // A damaged answer may be this request's: ask again at once (answers to the old tag are
+      // dropped when they arrive). A link-error NAK during STEP: wait, its answers may follow.
+      if (out.size() < answers && (damaged > 0 || (link_naks > 0 && !is_step))) break;
+    }
+    if (out.size() == answers) return out;
+    const std::string counts = " (" + std::to_string(out.size()) + " of " + std::to_string(answers) + " answers, " +
+                               std::to_string(damaged) + " damaged frames, " + std::to_string(link_naks) +
+                               " link-error NAKs, " + std::to_string(stale) + " frames with another tag)";
+    problem = silent ? "no answer to " + what(request) + " within " + link_->timeout() + counts
+                     : what(request) + ": answer arrived damaged" + counts;
+    // STEP runs again only when nothing suggests the core received it.
+    if (is_step && !(silent && out.empty() && damaged == 0)) {
+      throw Error("core (" + link_->describe() + "): " + problem +
+                  "; the core may have run these steps, so STEP is not sent again");
+    }
+  }
+  throw Error("core (" + link_->describe() + "): " + problem + "; gave up after " + std::to_string(attempts_) +
+              (attempts_ == 1 ? " attempt" : " attempts"));
+}
+
 std::vector<CoreLink::Payload> CoreClient::checked(std::span<const std::uint8_t> request, std::size_t answers) {
-  auto out = link_->transact(request, answers);
+  auto out = exchange(request, answers);
   for (const auto& p : out) {
     if (auto nak = parse_nak(p)) {
-      throw Error("core (" + link_->describe() + "): " + op_name(request.empty() ? 0 : request[0]) +
-                  " refused with NAK code " + std::to_string(static_cast<int>(nak->code)));
+      throw Error("core (" + link_->describe() + "): " + what(request) + " refused with NAK " +
+                  nak_name(static_cast<std::uint8_t>(nak->code)) +
+                  (nak->op == request[0] ? std::string() : " for " + op_name(nak->op)));
     }
   }
   return out;
@@ -196,12 +244,26 @@ CoreInfo CoreClient::hello() { return parse_info(checked(req_hello(), 1).front()
 
 void CoreClient::command(std::span<const std::uint8_t> request) {
   const auto ack = parse_ack(checked(request, 1).front());
-  if (ack != request[0]) throw Error("core: ACK for opcode " + std::to_string(ack) + ", expected " + op_name(request[0]));
+  if (ack != request[0]) {
+    throw Error("core (" + link_->describe() + "): " + what(request) + " acknowledged as " + op_name(ack));
+  }
 }
 
 std::vector<StepReport> CoreClient::step(unsigned count) {
+  if (count > 0xFFFF) {
+    throw ValidationError("STEP", "count", std::to_string(count) + ": at most 65535 steps per request");
+  }
+  const auto request = req_step(count);
   std::vector<StepReport> out;
-  for (auto& p : checked(req_step(count), count)) out.push_back(parse_spikes(p));
+  // STEP 0 goes to the core, which refuses it (NAK 6): wait for that one answer.
+  for (auto& p : checked(request, std::max(count, 1u))) {
+    out.push_back(parse_spikes(p));
+    if (out.size() > 1 && out.back().step != out.front().step + (out.size() - 1)) {
+      throw Error("core (" + link_->describe() + "): " + what(request) + ": SPIKES for step " +
+                  std::to_string(out.back().step) + " arrived as answer " + std::to_string(out.size()) +
+                  " after step " + std::to_string(out.front().step));
+    }
+  }
   return out;
 }
 

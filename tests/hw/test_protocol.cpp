@@ -102,8 +102,59 @@ TEST(Protocol, NakCodes) {
   expect_nak(req_input(0, std::vector<std::uint8_t>{3, 16}), Nak::bad_argument);
   EXPECT_EQ(g.state().axq[3], 0) << "a rejected INPUT queues nothing";
   expect_nak(req_clear(8), Nak::bad_argument);
-  EXPECT_EQ(GoldenCore::frame_error(Nak::cobs), (std::vector<std::uint8_t>{0xE0, 2, 0}))
-      << "link-level NAK payload";
+  EXPECT_EQ(GoldenCore::frame_error(Nak::cobs), (std::vector<std::uint8_t>{0, 0xE0, 2, 0}))
+      << "link-level NAK frame: tag 0, then the NAK";
+}
+
+TEST(Protocol, EveryAnswerCarriesTheRequestsTag) {
+  auto g = small_golden();
+  const auto info = g.handle_frame(tagged(7, req_hello()));
+  ASSERT_EQ(info.size(), 1u) << "answers to HELLO";
+  EXPECT_EQ(info[0].at(0), 7) << "tag of INFO";
+  EXPECT_EQ(parse_info(std::span(info[0]).subspan(1)).version, 2u) << "protocol version with tags";
+  const auto steps = g.handle_frame(tagged(200, req_step(3)));
+  ASSERT_EQ(steps.size(), 3u) << "answers to STEP 3";
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    EXPECT_EQ(steps[k].at(0), 200) << "tag of SPIKES frame " << k;
+    EXPECT_EQ(parse_spikes(std::span(steps[k]).subspan(1)).step, k) << "step of SPIKES frame " << k;
+  }
+  EXPECT_EQ(g.handle_frame(tagged(9, req_read_weights(1, 0, 33))),
+            (std::vector<std::vector<std::uint8_t>>{{9, 0xE0, 6, 0x03}}))
+      << "a NAK carries the tag too";
+  EXPECT_EQ(g.handle_frame(std::vector<std::uint8_t>{42}), (std::vector<std::vector<std::uint8_t>>{{42, 0xE0, 5, 0}}))
+      << "a frame with a tag and no request: NAK 5, op 0";
+}
+
+TEST(Protocol, NamesAndHexInMessages) {
+  EXPECT_EQ(hex_byte(0x81), "0x81") << "0x81 in hex, not 0x129";
+  EXPECT_EQ(hex_byte(0x0A), "0x0A");
+  EXPECT_EQ(op_name(0x03), "READ_WEIGHTS");
+  EXPECT_EQ(op_name(0x0B), "CLEAR");
+  EXPECT_EQ(op_name(0x00), "opcode 0x00");
+  EXPECT_EQ(op_name(0x42), "opcode 0x42");
+  EXPECT_EQ(resp_name(0x81), "INFO (0x81)");
+  EXPECT_EQ(resp_name(0x90), "SPIKES (0x90)");
+  EXPECT_EQ(resp_name(0x99), "opcode 0x99");
+  EXPECT_EQ(nak_name(1), "1 (bad CRC)");
+  EXPECT_EQ(nak_name(2), "2 (COBS error)");
+  EXPECT_EQ(nak_name(3), "3 (frame too long)");
+  EXPECT_EQ(nak_name(4), "4 (unknown opcode)");
+  EXPECT_EQ(nak_name(5), "5 (bad length)");
+  EXPECT_EQ(nak_name(6), "6 (bad address or argument)");
+  EXPECT_EQ(nak_name(9), "9 (not a code of this protocol)");
+  try {
+    parse_info(std::vector<std::uint8_t>{0xA0, 0x01});
+    ADD_FAILURE() << "an ACK is not an INFO";
+  } catch (const spikeforge::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "core response: expected INFO (0x81) with a valid length, got ACK (0xA0) of length 2");
+  }
+  try {
+    parse_weights(std::vector<std::uint8_t>{0x8A, 1, 2});
+    ADD_FAILURE() << "a STATE answer is not WEIGHTS";
+  } catch (const spikeforge::Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "core response: expected WEIGHTS (0x83) with a valid length, got STATE (0x8A) of length 3");
+  }
 }
 
 TEST(Protocol, FramesSurviveTheLinkCodec) {

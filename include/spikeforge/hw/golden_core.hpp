@@ -20,10 +20,21 @@ public:
   CoreState& state() noexcept { return state_; }
   const CoreState& state() const noexcept { return state_; }
 
-  /// The NAK the core sends for a frame the link layer dropped (codes 1-3).
-  static Payload frame_error(Nak code) { return nak(code, 0); }
+  /// The frame the core sends for a frame the link layer dropped (codes 1-3): tag 0, then the NAK.
+  static Payload frame_error(Nak code) { return tagged(link_error_tag, nak(code, 0)); }
 
-  /// Handles one request; returns the responses in the order the core sends them.
+  /// Handles one received frame payload (tag, then the request); returns the answer frame
+  /// payloads, each starting with the request's tag. A frame with a tag and nothing else is
+  /// answered NAK 5 (bad length) with op 0.
+  std::vector<Payload> handle_frame(std::span<const std::uint8_t> frame) {
+    if (frame.empty()) return {};  // the frame decoder never delivers an empty payload
+    auto answers = handle(frame.subspan(1));
+    for (auto& a : answers) a.insert(a.begin(), frame[0]);
+    return answers;
+  }
+
+  /// Handles one request (the frame payload after its tag); returns the responses in the order
+  /// the core sends them, without tags.
   std::vector<Payload> handle(std::span<const std::uint8_t> p) {
     if (p.empty()) return {nak(Nak::bad_length, 0)};
     const std::uint8_t op = p[0];

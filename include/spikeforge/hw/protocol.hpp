@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string>
@@ -48,7 +49,60 @@ enum class Nak : std::uint8_t {
 /// READ_STATE / WRITE_STATE kinds; parameter word k is param_base + k.
 enum class StateKind : std::uint8_t { v = 0, u = 1, i = 2, nst = 3, post = 4, pre = 5, param_base = 8 };
 
-inline constexpr std::uint8_t core_version = 1;
+/// Protocol version the core reports in INFO. Version 2 added the tag byte in front of every frame.
+inline constexpr std::uint8_t core_version = 2;
+
+/// The tag of the answers the core sends for a frame it could not read (NAK codes 1-3): no request
+/// carries it, so such a NAK never passes for the answer to a request.
+inline constexpr std::uint8_t link_error_tag = 0;
+
+/// "0x81": an opcode or byte as two upper-case hex digits.
+inline std::string hex_byte(unsigned value) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  return std::string("0x") + digits[(value >> 4) & 0xF] + digits[value & 0xF];
+}
+
+/// The request's name as the protocol document gives it ("READ_WEIGHTS"), or "opcode 0x42".
+inline std::string op_name(std::uint8_t op) {
+  static constexpr const char* names[] = {nullptr,       "HELLO",      "WRITE_WEIGHTS", "READ_WEIGHTS",
+                                          "WRITE_PARAMS", "WRITE_STATE", "WRITE_LEARN",   "WRITE_STDP",
+                                          "INPUT",        "STEP",        "READ_STATE",    "CLEAR"};
+  if (op >= 1 && op < std::size(names)) return names[op];
+  return "opcode " + hex_byte(op);
+}
+
+/// The answer's name and opcode ("WEIGHTS (0x83)"), or "opcode 0x42".
+inline std::string resp_name(std::uint8_t op) {
+  const char* name = nullptr;
+  switch (static_cast<Resp>(op)) {
+    case Resp::info: name = "INFO"; break;
+    case Resp::weights: name = "WEIGHTS"; break;
+    case Resp::state: name = "STATE"; break;
+    case Resp::spikes: name = "SPIKES"; break;
+    case Resp::ack: name = "ACK"; break;
+    case Resp::nak: name = "NAK"; break;
+  }
+  return name ? std::string(name) + " (" + hex_byte(op) + ")" : "opcode " + hex_byte(op);
+}
+
+/// A NAK code with its name from the protocol document: "6 (bad address or argument)".
+inline std::string nak_name(std::uint8_t code) {
+  static constexpr const char* names[] = {nullptr,          "bad CRC",        "COBS error",
+                                          "frame too long", "unknown opcode", "bad length",
+                                          "bad address or argument"};
+  const std::string number = std::to_string(code);
+  if (code >= 1 && code < std::size(names)) return number + " (" + names[code] + ")";
+  return number + " (not a code of this protocol)";
+}
+
+/// A frame's payload on the wire: the tag, then the request or answer.
+inline std::vector<std::uint8_t> tagged(std::uint8_t tag, std::span<const std::uint8_t> payload) {
+  std::vector<std::uint8_t> out;
+  out.reserve(payload.size() + 1);
+  out.push_back(tag);
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
 
 namespace detail {
 inline void put16(std::vector<std::uint8_t>& out, unsigned value) {
@@ -180,10 +234,10 @@ struct NakInfo {
 namespace detail {
 inline void expect(std::span<const std::uint8_t> p, Resp r, bool length_ok) {
   if (p.empty() || p[0] != static_cast<std::uint8_t>(r) || !length_ok) {
-    throw Error("core response: expected opcode 0x" +
-                std::to_string(static_cast<unsigned>(r)) + " with a valid length, got " +
+    const auto want = static_cast<std::uint8_t>(r);
+    throw Error("core response: expected " + resp_name(want) + " with a valid length, got " +
                 (p.empty() ? std::string("an empty payload")
-                           : "opcode " + std::to_string(p[0]) + " length " + std::to_string(p.size())));
+                           : resp_name(p[0]) + " of length " + std::to_string(p.size())));
   }
 }
 }  // namespace detail

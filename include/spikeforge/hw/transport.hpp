@@ -14,15 +14,21 @@
 
 namespace spikeforge::hw {
 
-/// A packet link to one core. transact() sends one request and returns its `answers` response
-/// payloads in arrival order; a NAK is returned like any other answer (CoreClient checks).
+/// A byte link to one core: framed requests go out, the core's framed answers come back. The
+/// framing, the request tags and every check are CoreClient's; a link only moves bytes.
 class CoreLink {
 public:
   using Payload = std::vector<std::uint8_t>;
   virtual ~CoreLink() = default;
-  virtual std::vector<Payload> transact(std::span<const std::uint8_t> request, std::size_t answers) = 0;
+  /// Sends link bytes (frames) to the core.
+  virtual void write(std::span<const std::uint8_t> bytes) = 0;
+  /// Waits for bytes from the core and returns what arrived (links that can tell stop at a frame
+  /// delimiter). Empty when the core stayed silent for the link's answer timeout.
+  virtual std::vector<std::uint8_t> read() = 0;
   /// Short description for messages, e.g. "serial /dev/ttyUSB1 at 1000000 baud".
   virtual std::string describe() const = 0;
+  /// How long read() waits for a silent core, for messages, e.g. "2000 ms".
+  virtual std::string timeout() const = 0;
   /// Bytes sent on the wire so far (framed), for link-cost accounting.
   std::uint64_t bytes_out() const noexcept { return bytes_out_; }
 
@@ -34,8 +40,9 @@ protected:
 /// encoded and decoded, so the byte counts equal those of a real link.
 std::unique_ptr<CoreLink> make_golden_link(CoreGeometry geometry);
 
-/// A serial port (termios, raw 8N1, no flow control). `timeout_ms` bounds the wait for each
-/// answer frame; a missing answer throws Error naming the request. Linux baud rates up to 4 Mbaud.
+/// A serial port (termios, raw 8N1, no flow control). `timeout_ms` bounds each wait for answer
+/// bytes: a silent core makes read() return nothing, and CoreClient sends the request again or
+/// throws Error naming it. Linux baud rates up to 4 Mbaud.
 std::unique_ptr<CoreLink> make_serial_link(const std::string& device, int baud, int timeout_ms = 2000);
 
 /// The Verilated sf_core in process, driven through its byte stream by the harness of hdl/tb.
@@ -45,10 +52,15 @@ std::unique_ptr<CoreLink> make_serial_link(const std::string& device, int baud, 
 std::unique_ptr<CoreLink> make_verilator_link(CoreGeometry geometry);
 
 /// The host driver: typed calls over a link, checking every answer (a NAK or a wrong answer
-/// throws Error naming the request and the code).
+/// throws Error naming the request and the code). Every request carries a tag (1-255, the next one
+/// each time) that the core echoes in its answers; answers with another tag are stale and dropped.
+/// A request whose answer arrives damaged or not at all is sent again under a new tag, up to
+/// `attempts` times in all; STEP only when none of its answers arrived (it is not idempotent).
 class CoreClient {
 public:
-  explicit CoreClient(std::unique_ptr<CoreLink> link) : link_(std::move(link)) {}
+  static constexpr unsigned default_attempts = 4;
+
+  explicit CoreClient(std::unique_ptr<CoreLink> link, unsigned attempts = default_attempts);
 
   CoreInfo hello();
   /// Sends a request that answers ACK.
@@ -62,10 +74,21 @@ public:
   std::vector<std::uint16_t> read_state_range(StateKind kind, unsigned first, unsigned count);
 
   CoreLink& link() noexcept { return *link_; }
+  /// Requests sent again so far after a damaged or missing answer.
+  std::uint64_t resent() const noexcept { return resent_; }
+  /// Answer frames dropped so far: damaged (bad CRC, COBS error, too long) or stale (another tag).
+  std::uint64_t dropped_frames() const noexcept { return dropped_; }
 
 private:
+  std::vector<CoreLink::Payload> exchange(std::span<const std::uint8_t> request, std::size_t answers);
   std::vector<CoreLink::Payload> checked(std::span<const std::uint8_t> request, std::size_t answers);
+  std::string what(std::span<const std::uint8_t> request) const;
+
   std::unique_ptr<CoreLink> link_;
+  unsigned attempts_;
+  FrameDecoder decoder_;
+  std::uint8_t tag_ = 0;
+  std::uint64_t resent_ = 0, dropped_ = 0;
 };
 
 }  // namespace spikeforge::hw

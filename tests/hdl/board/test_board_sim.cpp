@@ -127,25 +127,28 @@ spikeforge::hw::CoreGeometry board_geometry() {
 
 TEST(BoardSim, HandshakeThroughUartPinMatchesGoldenCore) {
   spikeforge::hw::GoldenCore golden(board_geometry());
-  const Bytes hello = spikeforge::hw::req_hello();
+  const Bytes hello = spikeforge::hw::tagged(1, spikeforge::hw::req_hello());
   Bytes wire = encode_frame(hello);
-  std::vector<Bytes> expected = golden.handle(hello);
+  std::vector<Bytes> expected = golden.handle_frame(hello);
 
-  // A corrupted frame must be answered with NAK 1 (bad CRC) and the link must keep working.
+  // A corrupted frame must be answered with NAK 1 (bad CRC, link-error tag 0) and the link must
+  // keep working.
   Bytes bad = encode_frame(hello);
   bad[1] ^= 0x20;
   wire.insert(wire.end(), bad.begin(), bad.end());
   expected.push_back(spikeforge::hw::GoldenCore::frame_error(spikeforge::hw::Nak::bad_crc));
-  const Bytes again = encode_frame(hello);
-  wire.insert(wire.end(), again.begin(), again.end());
-  for (auto& r : golden.handle(hello)) expected.push_back(r);
+  const Bytes again = spikeforge::hw::tagged(2, spikeforge::hw::req_hello());
+  const Bytes again_wire = encode_frame(again);
+  wire.insert(wire.end(), again_wire.begin(), again_wire.end());
+  for (auto& r : golden.handle_frame(again)) expected.push_back(r);
 
   const auto frames = decode(run_board("handshake", wire, 20000));
   ASSERT_EQ(frames.size(), expected.size()) << "reply frames from the board";
   for (std::size_t i = 0; i < frames.size(); ++i) {
     ASSERT_EQ(frames[i], expected[i]) << "reply frame " << i << " (INFO, NAK 1, INFO)";
   }
-  const auto info = spikeforge::hw::parse_info(frames[0]);
+  EXPECT_EQ(frames[0].at(0), 1) << "tag of the INFO reply";
+  const auto info = spikeforge::hw::parse_info(std::span(frames[0]).subspan(1));
   EXPECT_EQ(info.n, static_cast<unsigned>(SF_BOARD_N)) << "N in the INFO reply";
 }
 

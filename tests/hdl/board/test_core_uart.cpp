@@ -90,11 +90,13 @@ struct Trio {
   UartCore uart;
   unsigned requests = 0;
 
+  /// Sends `req` under a tag (the request count); returns the UART replies without their tags.
   std::vector<Payload> run(const Payload& req) {
-    const auto expected = golden.handle(req);
-    const auto via_bytes = bytes.transact(req, expected.size());
-    const auto via_uart = uart.transact(req, expected.size());
     ++requests;
+    const auto frame = tagged(static_cast<std::uint8_t>(1 + requests % 255), req);
+    const auto expected = golden.handle_frame(frame);
+    const auto via_bytes = bytes.transact(frame, expected.size());
+    const auto via_uart = uart.transact(frame, expected.size());
     EXPECT_EQ(via_bytes, expected) << "byte-stream replies to request " << requests
                                    << " (opcode " << unsigned(req[0]) << ")";
     EXPECT_EQ(via_uart.size(), expected.size()) << "UART reply count for request " << requests
@@ -103,7 +105,9 @@ struct Trio {
       EXPECT_EQ(via_uart[i], expected[i]) << "UART reply " << i << " to request " << requests
                                           << " (opcode " << unsigned(req[0]) << ")";
     }
-    return via_uart;
+    std::vector<Payload> bodies;
+    for (const auto& r : via_uart) bodies.emplace_back(r.begin() + (r.empty() ? 0 : 1), r.end());
+    return bodies;
   }
 };
 
@@ -152,7 +156,7 @@ TEST(CoreUart, SameRepliesAsByteStreamIncludingAllNeuronsSpiking) {
   for (unsigned s = 0; s < 512; s += 37) t.run(req_read_weights(s, 0, 256));
 
   // Faults through the UART: a corrupted frame and an unknown opcode are NAKed, then HELLO works.
-  std::vector<std::uint8_t> bad = encode_frame(req_hello());
+  std::vector<std::uint8_t> bad = encode_frame(tagged(9, req_hello()));
   bad[1] ^= 0x10;
   const auto nak = t.uart.transact_raw(bad, 1);
   ASSERT_EQ(nak.size(), 1U) << "replies to a corrupted frame";

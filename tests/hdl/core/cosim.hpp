@@ -67,13 +67,24 @@ public:
   explicit Cosim(CoreGeometry geo) : gold_(geo) {}
 
   /// Sends one request to both; returns an empty string when every answer matches.
+  /// Requests go out tagged (1-255 in turn); every answer must carry the request's tag.
   std::string both(const std::vector<std::uint8_t>& req) {
-    const auto expected = gold_.handle(req);
-    const auto got = sim_.transact(req, expected.size());
+    tag_ = static_cast<std::uint8_t>(tag_ == 255 ? 1 : tag_ + 1);
+    const auto frame = tagged(tag_, req);
+    const auto expected = gold_.handle_frame(frame);
+    const auto got = sim_.transact(frame, expected.size());
+    last_.clear();
     for (std::size_t k = 0; k < expected.size(); ++k) {
-      if (got[k] != expected[k]) return describe_difference(req, got[k], expected[k]);
+      if (got[k].empty() || got[k][0] != tag_) {
+        return "answer " + std::to_string(k) + " to opcode " + std::to_string(req.at(0)) + ": tag " +
+               (got[k].empty() ? std::string("missing") : std::to_string(got[k][0])) + ", request tag " +
+               std::to_string(tag_);
+      }
+      const std::vector<std::uint8_t> rtl(got[k].begin() + 1, got[k].end());
+      const std::vector<std::uint8_t> gold(expected[k].begin() + 1, expected[k].end());
+      if (rtl != gold) return describe_difference(req, rtl, gold);
+      last_.push_back(gold);
     }
-    last_ = expected;
     return {};
   }
 
@@ -85,6 +96,7 @@ private:
   CoreSimOf<Model> sim_;
   GoldenCore gold_;
   std::vector<std::vector<std::uint8_t>> last_;
+  std::uint8_t tag_ = 0;
 };
 
 struct CosimResult {

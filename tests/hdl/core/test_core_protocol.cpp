@@ -35,7 +35,7 @@ int push_and_check(Sim& c, const std::vector<std::uint8_t>& bytes, const std::st
       expected.push_back(GoldenCore::frame_error(static_cast<Nak>(event->error)));
       ++naks;
     } else {
-      expected = c.gold().handle(event->payload);
+      expected = c.gold().handle_frame(event->payload);
     }
     const auto got = c.sim().receive(expected.size(), 2'000'000);
     for (std::size_t k = 0; k < expected.size(); ++k) {
@@ -50,16 +50,18 @@ int push_and_check(Sim& c, const std::vector<std::uint8_t>& bytes, const std::st
 void expect_alive(Sim& c, const std::string& after) {
   // A leading delimiter resynchronises after an unterminated tail, as the host does after a timeout.
   c.sim().push_bytes(std::vector<std::uint8_t>{0});
-  const auto r = c.sim().transact(req_hello());
+  const auto r = c.sim().transact(tagged(77, req_hello()));
   ASSERT_EQ(r.size(), 1u) << "answers to HELLO after " << after;
-  EXPECT_EQ(parse_info(r[0]).n, 32u) << "N reported by HELLO after " << after;
+  ASSERT_GE(r[0].size(), 1u) << "answer to HELLO after " << after;
+  EXPECT_EQ(r[0][0], 77) << "tag of the answer to HELLO after " << after;
+  EXPECT_EQ(parse_info(std::span(r[0]).subspan(1)).n, 32u) << "N reported by HELLO after " << after;
 }
 
 TEST(CoreProtocol, EveryNakCodeAndRecovery) {
   Sim c(geo32);
   ASSERT_EQ(c.both(req_clear(7)), "") << "CLEAR";
   const std::vector<std::vector<std::uint8_t>> bad = {
-      {0x00}, {0x55}, {0x7F, 1, 2}, {0xFF},                     // unknown opcodes
+      {}, {0x00}, {0x55}, {0x7F, 1, 2}, {0xFF},                 // no opcode, unknown opcodes
       {0x01, 0}, {0x02, 0, 0, 0, 0}, {0x03, 0, 0, 0, 0, 1}, {0x04, 0, 0},
       {0x05, 0, 0, 0, 1}, {0x06, 0, 0, 0}, {0x07, 1, 2, 3}, {0x08}, {0x09, 1},
       {0x0A, 0, 0, 0, 1}, {0x0B},                                  // bad lengths
@@ -80,12 +82,16 @@ TEST(CoreProtocol, EveryNakCodeAndRecovery) {
       req_read_state(StateKind::v, 0, 0), req_read_state(StateKind::v, 0, 255),
       req_read_state(StateKind::v, 30, 3), req_read_state(StateKind::pre, 60, 5),
       req_clear(8)};
+  std::uint8_t tag = 0;
   for (const auto& req : bad) {
-    const auto expected = c.gold().handle(req);
+    const int op = req.empty() ? -1 : req[0];
+    const auto frame = tagged(++tag, req);
+    const auto expected = c.gold().handle_frame(frame);
     ASSERT_EQ(expected.size(), 1u) << "golden answers to a bad request";
-    ASSERT_TRUE(parse_nak(expected[0]).has_value()) << "golden NAKs opcode " << int(req[0]);
-    const auto got = c.sim().transact(req);
-    EXPECT_EQ(got[0], expected[0]) << "NAK for request opcode " << int(req[0]) << " length " << req.size();
+    ASSERT_TRUE(parse_nak(std::span(expected[0]).subspan(1)).has_value()) << "golden NAKs opcode " << op;
+    EXPECT_EQ(expected[0][0], tag) << "golden NAK carries the request's tag";
+    const auto got = c.sim().transact(frame);
+    EXPECT_EQ(got[0], expected[0]) << "tag and NAK for request opcode " << op << " length " << req.size();
   }
   // Valid edge cases next to the bad ones.
   EXPECT_EQ(c.both(req_read_state(StateKind::pre, 60, 4)), "") << "last pre words";
@@ -97,7 +103,7 @@ TEST(CoreProtocol, EveryNakCodeAndRecovery) {
 TEST(CoreProtocol, BadCrcCobsErrorAndTooLong) {
   Sim c(geo32);
   // Wrong CRC.
-  std::vector<std::uint8_t> body = req_hello();
+  std::vector<std::uint8_t> body = tagged(5, req_hello());
   body.push_back(0x12);
   body.push_back(0x34);
   auto frame = cobs_encode(body);
@@ -109,7 +115,7 @@ TEST(CoreProtocol, BadCrcCobsErrorAndTooLong) {
   expect_alive(c, "a COBS error");
   // 600 payload bytes.
   std::vector<std::uint8_t> big(600, 0x11);
-  big[0] = 0x02;
+  big[1] = 0x02;
   EXPECT_EQ(push_and_check(c, encode_frame(big), "too long"), 1) << "NAKs for an over-long frame";
   expect_alive(c, "an over-long frame");
   // Too short to hold a CRC.
@@ -136,7 +142,7 @@ TEST(CoreProtocol, RandomCorruptionAndTruncation) {
       case 2: req = req_read_state(static_cast<StateKind>(uni(0, 5)), 0, static_cast<unsigned>(uni(1, 32))); break;
       default: req = req_step(1); break;
     }
-    auto frame = encode_frame(req);
+    auto frame = encode_frame(tagged(static_cast<std::uint8_t>(1 + iter % 255), req));
     const int mode = uni(0, 2);
     if (mode == 0) {  // replace random bytes (a zero splits the frame: the predictor knows)
       for (int k = uni(1, 3); k > 0; --k) frame[static_cast<std::size_t>(uni(0, static_cast<int>(frame.size()) - 2))] = static_cast<std::uint8_t>(uni(0, 255));
