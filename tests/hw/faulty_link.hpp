@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <random>
 #include <set>
@@ -91,6 +92,18 @@ private:
   std::set<std::uint64_t> scripted_, dropped_at_;
   bool active_ = true;
   std::uint64_t position_ = 0, corrupted_ = 0, dropped_ = 0, duplicated_ = 0;
+};
+
+/// A CoreClient whose link injects faults into the answers of `inner`.
+struct FaultRig {
+  explicit FaultRig(std::unique_ptr<CoreLink> inner, FaultPattern pattern = {},
+                    unsigned attempts = CoreClient::default_attempts) {
+    auto link = std::make_unique<FaultyLink>(std::move(inner), pattern);
+    faults = link.get();
+    client = std::make_unique<CoreClient>(std::move(link), attempts);
+  }
+  FaultyLink* faults;
+  std::unique_ptr<CoreClient> client;
 };
 
 /// The weight that row `src` holds at `dst`: distinct between rows, so a row read back under
@@ -193,6 +206,21 @@ inline int reads_are_right_or_fail_clearly(CoreClient& client, FaultyLink& fault
   EXPECT_EQ(client.read_weights(sources - 1, 0, n), row_of(sources - 1, n)) << "last row after STEP";
   faults.set_active(true);
   return failed;
+}
+
+/// The scenario above on a fresh core from make_link() for each seed, with about 1 answer byte
+/// in 250 damaged: faults must have been injected and repaired, and at most 3 requests may fail.
+template <class MakeLink>
+void random_answer_damage(const MakeLink& make_link, const CoreGeometry& geo, std::initializer_list<std::uint64_t> seeds) {
+  for (const std::uint64_t seed : seeds) {
+    FaultRig rig(make_link(), FaultPattern{0.002, 0.001, 0.001, seed});
+    const int failed = reads_are_right_or_fail_clearly(*rig.client, *rig.faults, geo);
+    const std::uint64_t injected = rig.faults->corrupted() + rig.faults->dropped() + rig.faults->duplicated();
+    EXPECT_GT(injected, 20U) << "faults injected with seed " << seed;
+    EXPECT_GT(rig.client->resent(), 10U) << "requests sent again with seed " << seed;
+    EXPECT_LE(failed, 3) << "requests that failed even after retries with seed " << seed;
+    if (::testing::Test::HasFailure()) break;
+  }
 }
 
 }  // namespace spikeforge::hw::test

@@ -9,20 +9,14 @@ namespace spikeforge::hw {
 namespace {
 
 using test::FaultPattern;
-using test::FaultyLink;
 using test::mentions;
 using test::row_of;
 
 const CoreGeometry geo{32, 32, 8};
 
-struct Rig {
-  explicit Rig(FaultPattern pattern = {}, unsigned attempts = CoreClient::default_attempts) {
-    auto link = std::make_unique<FaultyLink>(make_verilator_link(geo), pattern);
-    faults = link.get();
-    client = std::make_unique<CoreClient>(std::move(link), attempts);
-  }
-  FaultyLink* faults;
-  std::unique_ptr<CoreClient> client;
+struct Rig : test::FaultRig {
+  explicit Rig(FaultPattern pattern = {}, unsigned attempts = CoreClient::default_attempts)
+      : FaultRig(make_verilator_link(geo), pattern, attempts) {}
 };
 
 TEST(HostLinkFaults, VerilatedCoreEchoesTagsAndReportsVersion2) {
@@ -46,15 +40,7 @@ TEST(HostLinkFaults, VerilatedCoreEchoesTagsAndReportsVersion2) {
 }
 
 TEST(HostLinkFaults, RandomAnswerDamageVerilatedCore) {
-  for (const std::uint64_t seed : {11U, 12U}) {
-    Rig rig(FaultPattern{0.002, 0.001, 0.001, seed});
-    const int failed = test::reads_are_right_or_fail_clearly(*rig.client, *rig.faults, geo);
-    const std::uint64_t injected = rig.faults->corrupted() + rig.faults->dropped() + rig.faults->duplicated();
-    EXPECT_GT(injected, 20U) << "faults injected with seed " << seed;
-    EXPECT_GT(rig.client->resent(), 10U) << "requests sent again with seed " << seed;
-    EXPECT_LE(failed, 3) << "requests that failed even after retries with seed " << seed;
-    if (::testing::Test::HasFailure()) break;
-  }
+  test::random_answer_damage([] { return make_verilator_link(geo); }, geo, {11, 12});
 }
 
 TEST(HostLinkErrors, NakToStepFromTheVerilatedCore) {
