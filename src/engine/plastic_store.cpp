@@ -21,68 +21,22 @@ PlasticStore<W>::PlasticStore(std::uint32_t n_pre, std::uint32_t n_post, std::sp
                               std::span<const std::uint32_t> post, std::span<const double> weight,
                               std::span<const std::uint32_t> delay_steps)
     : n_pre_(n_pre), n_post_(n_post) {
+  // The same layout as SynapseStore, so weights() and set_weights() use the order users already know.
+  SparseLayout layout = build_sparse_layout("plastic store", n_pre, n_post, pre, post, weight, delay_steps,
+                                            std::numeric_limits<std::uint32_t>::max() - 1);
   const std::size_t n = pre.size();
-  if (post.size() != n || weight.size() != n || delay_steps.size() != n) {
-    throw Error("plastic store: pre, post, weight and delay must have equal lengths");
-  }
-  if (n >= std::numeric_limits<std::uint32_t>::max()) {
-    throw Error("plastic store: more than 2^32 - 2 synapses in one projection");
-  }
-  std::uint32_t min_delay = std::numeric_limits<std::uint32_t>::max(), max_delay = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    if (pre[k] >= n_pre || post[k] >= n_post) {
-      throw Error("plastic store: synapse " + std::to_string(k) + " connects " + std::to_string(pre[k]) + " -> " +
-                  std::to_string(post[k]) + ", outside " + std::to_string(n_pre) + " x " + std::to_string(n_post));
-    }
-    if (delay_steps[k] < 1 || delay_steps[k] > std::numeric_limits<std::uint16_t>::max()) {
-      throw Error("plastic store: synapse " + std::to_string(k) + " has a delay of " + std::to_string(delay_steps[k]) +
-                  " steps; allowed 1 to 65535");
-    }
-    min_delay = std::min(min_delay, delay_steps[k]);
-    max_delay = std::max(max_delay, delay_steps[k]);
-  }
-  max_delay_ = n == 0 ? 1 : max_delay;
+  max_delay_ = layout.max_delay;
   uniform_delay_ = max_delay_;
-  const bool one_delay = n == 0 || min_delay == max_delay;
-
-  // Stable counting sort by pre, then each row by (delay, target): the same order as SynapseStore,
-  // so weights() and set_weights() use the order users already know.
-  std::vector<std::uint32_t> order(n);
-  row_begin_.assign(static_cast<std::size_t>(n_pre) + 1, 0);
-  for (std::size_t k = 0; k < n; ++k) ++row_begin_[pre[k] + 1];
-  std::partial_sum(row_begin_.begin(), row_begin_.end(), row_begin_.begin());
-  {
-    std::vector<std::uint32_t> fill(row_begin_.begin(), row_begin_.end() - 1);
-    for (std::size_t k = 0; k < n; ++k) order[fill[pre[k]]++] = static_cast<std::uint32_t>(k);
-  }
-  const auto row_less = [&](std::uint32_t a, std::uint32_t b) {
-    if (delay_steps[a] != delay_steps[b]) return delay_steps[a] < delay_steps[b];
-    return post[a] < post[b];
-  };
-  for (std::uint32_t p = 0; p < n_pre; ++p) {
-    const auto first = order.begin() + row_begin_[p], last = order.begin() + row_begin_[p + 1];
-    if (!std::is_sorted(first, last, row_less)) std::stable_sort(first, last, row_less);
-  }
   target_.resize(n);
   weight_.resize(n);
   for (std::size_t k = 0; k < n; ++k) {
-    target_[k] = post[order[k]];
-    weight_[k] = static_cast<W>(weight[order[k]]);
+    target_[k] = post[layout.order[k]];
+    weight_[k] = static_cast<W>(weight[layout.order[k]]);
   }
-  if (!one_delay) {
-    row_seg_.assign(static_cast<std::size_t>(n_pre) + 1, 0);
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::uint32_t p = pre[order[k]], d = delay_steps[order[k]];
-      if (k == 0 || pre[order[k - 1]] != p || delay_steps[order[k - 1]] != d) {
-        if (!seg_end_.empty()) seg_end_.back() = static_cast<std::uint32_t>(k);
-        seg_end_.push_back(0);
-        seg_delay_.push_back(static_cast<std::uint16_t>(d));
-        ++row_seg_[p + 1];
-      }
-    }
-    seg_end_.back() = static_cast<std::uint32_t>(n);
-    std::partial_sum(row_seg_.begin(), row_seg_.end(), row_seg_.begin());
-  }
+  row_begin_ = std::move(layout.row_begin);
+  row_seg_ = std::move(layout.row_seg);
+  seg_end_ = std::move(layout.seg_end);
+  seg_delay_ = std::move(layout.seg_delay);
   // Transposed index: a counting sort of forward positions by target keeps them increasing in
   // each column, which the presynaptic lookup relies on.
   col_begin_.assign(static_cast<std::size_t>(n_post) + 1, 0);

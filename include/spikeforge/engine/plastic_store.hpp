@@ -8,15 +8,18 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <tuple>
 #include <vector>
 
 #include <spikeforge/engine/input_ring.hpp>
+#include <spikeforge/engine/sparse_layout.hpp>
 #include <spikeforge/model/network.hpp>
 
 namespace spikeforge::engine {
 
 /// Forward and transposed storage with weight type W (float: 12 bytes per synapse; double for
-/// reference runs). Row `pre` is [row_begin_[pre], row_begin_[pre+1]), sorted by (delay, target);
+/// reference runs). The forward layout is SynapseStore's (sparse_layout.hpp): row `pre` is
+/// [row_begin_[pre], row_begin_[pre+1]), sorted by (delay, target), in delay segments;
 /// column `post` lists forward positions; the presynaptic neuron of a column entry is found with
 /// row_of() (a small lookup table over row_begin_) instead of a stored index.
 template <class W>
@@ -68,12 +71,7 @@ public:
     const std::uint32_t* target = target_.data();
     const bool whole = lo == 0 && hi == n_post_;
     const auto run = [&](std::uint32_t b, std::uint32_t e, std::uint32_t delay) {
-      if (!whole) {
-        const std::uint32_t* first = std::lower_bound(target + b, target + e, lo);
-        const std::uint32_t* last = std::lower_bound(first, target + e, hi);
-        b = static_cast<std::uint32_t>(first - target);
-        e = static_cast<std::uint32_t>(last - target);
-      }
+      if (!whole) std::tie(b, e) = target_range(target, b, e, lo, hi);
       if (b < e) f(b, e, delay);
     };
     if (seg_end_.empty()) {
@@ -111,7 +109,6 @@ public:
   /// Column `post`: forward positions [col_pos + col_begin(post), col_pos + col_begin(post + 1)).
   std::uint32_t col_begin(std::uint32_t post) const noexcept { return col_begin_[post]; }
   const std::uint32_t* col_pos() const noexcept { return col_pos_.data(); }
-  const std::uint32_t* row_index() const noexcept { return row_begin_.data(); }
   std::uint32_t* targets() noexcept { return target_.data(); }
   const std::uint32_t* targets() const noexcept { return target_.data(); }
   W* weight_data() noexcept { return weight_.data(); }

@@ -10,14 +10,17 @@
 #include <utility>
 #include <vector>
 
+#include <spikeforge/engine/sparse_layout.hpp>
+
 namespace spikeforge::engine {
 
-/// Layout: row `pre` is the synapse range [row_begin_[pre], row_begin_[pre + 1]) when every
-/// synapse has the same delay; otherwise rows point into delay segments (seg_end_, seg_delay_),
-/// each a contiguous synapse range of one delay. Within a segment, synapses are sorted by target
-/// (ties keep their input order), so a thread owning a target range can find its part of a row by
-/// binary search. A projection whose weights are all equal stores that weight once (no per-synapse
-/// weight array) until set_weights() makes them differ.
+/// Layout (sparse_layout.hpp, shared with the plastic store): row `pre` is the synapse range
+/// [row_begin_[pre], row_begin_[pre + 1]) when every synapse has the same delay; otherwise rows
+/// point into delay segments (seg_end_, seg_delay_), each a contiguous synapse range of one delay.
+/// Within a segment, synapses are sorted by target (ties keep their input order), so a thread
+/// owning a target range can find its part of a row by binary search. A projection whose weights
+/// are all equal stores that weight once (no per-synapse weight array) until set_weights() makes
+/// them differ.
 class SynapseStore {
 public:
   SynapseStore() = default;
@@ -176,11 +179,7 @@ private:
   /// Positions [b, e) within the target-sorted range [begin, end) whose targets lie in [lo, hi).
   std::pair<std::uint32_t, std::uint32_t> target_range(std::uint32_t begin, std::uint32_t end, std::uint32_t lo,
                                                        std::uint32_t hi) const noexcept {
-    const std::uint32_t* first = target_.data() + begin;
-    const std::uint32_t* last = target_.data() + end;
-    const std::uint32_t* b = std::lower_bound(first, last, lo);
-    const std::uint32_t* e = std::lower_bound(b, last, hi);
-    return {static_cast<std::uint32_t>(b - target_.data()), static_cast<std::uint32_t>(e - target_.data())};
+    return engine::target_range(target_.data(), begin, end, lo, hi);
   }
   std::uint32_t n_pre_ = 0, n_post_ = 0, max_delay_ = 1, min_delay_ = 1, uniform_delay_ = 1;
   std::vector<std::uint32_t> row_begin_;   // n_pre + 1 entries: synapse (or segment) offsets

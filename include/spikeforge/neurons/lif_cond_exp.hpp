@@ -16,17 +16,15 @@
 // Precision: double; the update runs on SIMD packs (simd.hpp).
 #pragma once
 
-#include <algorithm>
 #include <array>
-#include <type_traits>
-#include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
-#include <spikeforge/neurons/kernel_support.hpp>
+#include <spikeforge/neurons/kernel_base.hpp>
+#include <spikeforge/neurons/lif_propagator.hpp>
 #include <spikeforge/neurons/simd.hpp>
 
 namespace spikeforge::neurons {
@@ -66,103 +64,70 @@ template <class T> inline T relaxation_factor(T x) noexcept {
   return select(small, series, (1.0 - simd::exp(-safe)) / safe);
 }
 
-class LifCondExp {
+class LifCondExp : public KernelBase<LifCondExp> {
+  friend KernelBase<LifCondExp>;
+
 public:
   static constexpr std::string_view model_name = "lif_cond_exp";
   static constexpr std::array<std::string_view, 11> parameter_names{
       "cm", "tau_m", "tau_refrac", "v_rest", "v_reset", "v_thresh", "tau_syn_e", "tau_syn_i", "e_rev_e", "e_rev_i", "i_offset"};
   static constexpr std::array<std::string_view, 3> state_names{"v", "g_exc", "g_inh"};
+  static constexpr bool refractory = true;
 
-  LifCondExp(const ParameterSet& p, double dt) {
-    const std::size_t n = neuron_count(p);
-    uniform_ = all_uniform(p);
-    const std::size_t m = uniform_ ? std::min<std::size_t>(n, 1) : n;
-    auto get = [&](std::string_view name) -> const std::vector<double>& { return parameter(p, model_name, name, n); };
-    const auto &cm = get("cm"), &tau_m = get("tau_m"), &tau_ref = get("tau_refrac"), &tau_e = get("tau_syn_e"),
-               &tau_i = get("tau_syn_i"), &v_rest = get("v_rest"), &i_offset = get("i_offset");
-    v_reset_ = head(get("v_reset"), m);
-    v_thresh_ = head(get("v_thresh"), m);
-    e_exc_ = head(get("e_rev_e"), m);
-    e_inh_ = head(get("e_rev_i"), m);
-    g_leak_.resize(m); leak_drive_.resize(m); dt_over_cm_.resize(m); p11e_.resize(m); p11i_.resize(m); ref_steps_.resize(m);
-    for (std::size_t k = 0; k < m; ++k) {
-      g_leak_[k] = cm[k] / tau_m[k];
-      leak_drive_[k] = g_leak_[k] * v_rest[k] + kMilliVoltPerNanoAmpMsPerPicoFarad * i_offset[k];
-      dt_over_cm_[k] = dt / cm[k];
-      p11e_[k] = synaptic_decay(dt, tau_e[k]);
-      p11i_[k] = synaptic_decay(dt, tau_i[k]);
-      ref_steps_[k] = refractory_steps(tau_ref[k], dt);
-    }
+  LifCondExp(const ParameterSet& p, double dt) : KernelBase(p, dt) {
+    const auto &cm = parameter(p, "cm"), &tau_m = parameter(p, "tau_m"), &tau_e = parameter(p, "tau_syn_e"),
+               &tau_i = parameter(p, "tau_syn_i"), &v_rest = parameter(p, "v_rest"), &i_offset = parameter(p, "i_offset");
+    v_thresh_ = coefficients(p, "v_thresh");
+    e_exc_ = coefficients(p, "e_rev_e");
+    e_inh_ = coefficients(p, "e_rev_i");
+    g_leak_ = coefficients([&](std::size_t k) { return cm[k] / tau_m[k]; });
+    leak_drive_ = coefficients(
+        [&](std::size_t k) { return g_leak_[k] * v_rest[k] + kMilliVoltPerNanoAmpMsPerPicoFarad * i_offset[k]; });
+    dt_over_cm_ = coefficients([&](std::size_t k) { return dt / cm[k]; });
+    p11e_ = coefficients([&](std::size_t k) { return synaptic_decay(dt, tau_e[k]); });
+    p11i_ = coefficients([&](std::size_t k) { return synaptic_decay(dt, tau_i[k]); });
     v_ = v_rest;  // full per-neuron array from the parameter set
-    g_exc_.assign(n, 0.0);
-    g_inh_.assign(n, 0.0);
-    until_.assign(n, 0.0);
+    g_exc_.assign(size(), 0.0);
+    g_inh_.assign(size(), 0.0);
   }
 
-  std::size_t size() const noexcept { return v_.size(); }
-
-  std::span<double> state(std::string_view name) {
-    if (name == "v") return v_;
-    if (name == "g_exc") return g_exc_;
-    if (name == "g_inh") return g_inh_;
-    throw Error(std::string(model_name) + " kernel: no state variable '" + std::string(name) + "'");
-  }
-  void clear_refractory() noexcept { until_.assign(until_.size(), 0.0); }
   /// The conductance a receptor's input adds into (0: g_exc, 1: g_inh); see
-  /// LifCurrExpKernel::input_state.
+  /// LifCurrExpKernel::input_state. Input slots and direct input are in nS.
   std::span<double> input_state(std::size_t receptor) noexcept { return receptor == 0 ? g_exc_ : g_inh_; }
 
-  /// One step; in_exc/in_inh in nS (consumed: set to +0.0 as they are read; both nullptr: the
-  /// caller adds the input into input_state() after the step), i_ext in nA (or nullptr). See
-  /// LifCurrExpKernel::step.
-  std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return step_range(clock_++, 0, size(), in_exc, in_inh, i_ext, spiked);
-  }
-  /// Step number `step` of neurons [begin, end) only; see LifCurrExpKernel::step_range.
-  std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
-                         const double* i_ext, std::uint32_t* spiked) noexcept {
-    return dispatch_step(in_exc != nullptr, i_ext != nullptr, uniform_, [&]<bool Input, bool Ext, bool Uniform>() {
-      return step_impl<Input, Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
-    });
-  }
-
 private:
-  template <bool Input, bool Ext, bool Uniform>
-  std::size_t step_impl(std::uint64_t step, std::size_t begin, std::size_t end, double* __restrict in_exc,
-                        double* __restrict in_inh,
-                        const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
+  auto states() noexcept { return std::array{&v_, &g_exc_, &g_inh_}; }
+
+  template <class S>
+  std::size_t update(S s) noexcept {
     using namespace simd;
-    if (begin >= end) return 0;
+    using Coef = typename S::Coef;
     double* __restrict v = v_.data();
     double* __restrict ge = g_exc_.data();
     double* __restrict gi = g_inh_.data();
-    double* __restrict until = until_.data();
-    const Coef<Uniform> drive0(leak_drive_.data()), e_exc(e_exc_.data()), e_inh(e_inh_.data()), g_leak(g_leak_.data()),
-        dt_cm(dt_over_cm_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), p11e(p11e_.data()),
-        p11i(p11i_.data()), ref(ref_steps_.data());
-    const double now = static_cast<double>(step);
-    const std::size_t count = update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
+    double* __restrict in_exc = s.in_exc;
+    double* __restrict in_inh = s.in_inh;
+    const double* __restrict i_ext = s.i_ext;
+    const Coef drive0(leak_drive_.data()), e_exc(e_exc_.data()), e_inh(e_inh_.data()), g_leak(g_leak_.data()),
+        dt_cm(dt_over_cm_.data()), v_th(v_thresh_.data()), p11e(p11e_.data()), p11i(p11i_.data());
+    return s.lanes([&]<class T>(std::size_t k) {
       const T ge_old = loaded<T>(ge + k), gi_old = loaded<T>(gi + k), v_old = loaded<T>(v + k);
       T drive = fma(ge_old, coef<T>(e_exc, k), coef<T>(drive0, k));
       drive = fma(gi_old, coef<T>(e_inh, k), drive);
-      if constexpr (Ext) drive = fma(splat<T>(kMilliVoltPerNanoAmpMsPerPicoFarad), load<T>(i_ext + k), drive);
+      if constexpr (S::ext) drive = fma(splat<T>(kMilliVoltPerNanoAmpMsPerPicoFarad), load<T>(i_ext + k), drive);
       const T g_total = coef<T>(g_leak, k) + ge_old + gi_old;
       const T h = coef<T>(dt_cm, k);
       const T v_free = fma(fnma(g_total, v_old, drive) * h, relaxation_factor(g_total * h), v_old);
-      const T v_new = select(load<T>(until + k) > now, v_old, v_free);
-      decay_input<Input>(ge, in_exc, ge_old, p11e, k);
-      decay_input<Input>(gi, in_inh, gi_old, p11i, k);
-      store(v + k, v_new);  // reset_spiked() resets the few that spiked
+      const T v_new = s.hold(k, v_old, v_free);
+      decay_input<S::input>(ge, in_exc, ge_old, p11e, k);
+      decay_input<S::input>(gi, in_inh, gi_old, p11i, k);
+      store(v + k, v_new);  // the base resets the few that spiked
       return ge_bits(v_new, coef<T>(v_th, k));
     });
-    reset_spiked(spiked, count, step, v, until, v_reset, ref);
-    return count;
   }
 
-  bool uniform_ = false;  // every coefficient array holds one shared value
-  std::uint64_t clock_ = 0;  // steps taken by step()
-  std::vector<double> v_, g_exc_, g_inh_, until_;
-  std::vector<double> v_reset_, v_thresh_, e_exc_, e_inh_, g_leak_, leak_drive_, dt_over_cm_, p11e_, p11i_, ref_steps_;
+  std::vector<double> v_, g_exc_, g_inh_;
+  std::vector<double> v_thresh_, e_exc_, e_inh_, g_leak_, leak_drive_, dt_over_cm_, p11e_, p11i_;
 };
 
 }  // namespace spikeforge::neurons

@@ -9,102 +9,68 @@
 // discarded. Precision: double; the update runs on SIMD packs (simd.hpp).
 #pragma once
 
-#include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstddef>
-#include <cstdint>
-#include <span>
 #include <string_view>
 #include <vector>
 
-#include <spikeforge/neurons/kernel_support.hpp>
+#include <spikeforge/neurons/kernel_base.hpp>
+#include <spikeforge/neurons/lif_propagator.hpp>
 #include <spikeforge/neurons/simd.hpp>
 
 namespace spikeforge::neurons {
 
-class LifDelta {
+class LifDelta : public KernelBase<LifDelta> {
+  friend KernelBase<LifDelta>;
+
 public:
   static constexpr std::string_view model_name = "lif_delta";
   static constexpr std::array<std::string_view, 7> parameter_names{"cm",      "tau_m",    "tau_refrac", "v_rest",
                                                                    "v_reset", "v_thresh", "i_offset"};
   static constexpr std::array<std::string_view, 1> state_names{"v"};
+  static constexpr bool refractory = true;
 
-  LifDelta(const ParameterSet& p, double dt) {
-    const std::size_t n = neuron_count(p);
-    uniform_ = all_uniform(p);
-    const std::size_t m = uniform_ ? std::min<std::size_t>(n, 1) : n;
-    auto get = [&](std::string_view name) -> const std::vector<double>& { return parameter(p, model_name, name, n); };
-    const auto &cm = get("cm"), &tau_m = get("tau_m"), &tau_ref = get("tau_refrac");
-    v_rest_ = head(get("v_rest"), m);
-    v_reset_ = head(get("v_reset"), m);
-    v_thresh_ = head(get("v_thresh"), m);
-    const auto& i_offset = get("i_offset");
-    p22_.resize(m); p20_.resize(m); ref_steps_.resize(m); v_base_.resize(m);
-    for (std::size_t k = 0; k < m; ++k) {
-      p22_[k] = membrane_decay(dt, tau_m[k]);
-      p20_[k] = offset_to_voltage(dt, tau_m[k], cm[k]);
-      v_base_[k] = v_rest_[k] + i_offset[k] * p20_[k];
-      ref_steps_[k] = refractory_steps(tau_ref[k], dt);
-    }
-    v_ = expand(v_rest_, n);
-    until_.assign(n, 0.0);
-  }
-
-  std::size_t size() const noexcept { return v_.size(); }
-
-  std::span<double> state(std::string_view name) {
-    if (name == "v") return v_;
-    throw Error(std::string(model_name) + " kernel: no state variable '" + std::string(name) + "'");
-  }
-  void clear_refractory() noexcept { until_.assign(until_.size(), 0.0); }
-
-  /// One step; in_exc/in_inh are voltage jumps in mV, consumed (set to +0.0) as they are read;
-  /// i_ext in nA (or nullptr).
-  std::size_t step(double* in_exc, double* in_inh, const double* i_ext, std::uint32_t* spiked) noexcept {
-    return step_range(clock_++, 0, size(), in_exc, in_inh, i_ext, spiked);
-  }
-  /// Step number `step` of neurons [begin, end) only; see LifCurrExpKernel::step_range.
-  std::size_t step_range(std::uint64_t step, std::size_t begin, std::size_t end, double* in_exc, double* in_inh,
-                         const double* i_ext, std::uint32_t* spiked) noexcept {
-    return dispatch_step(i_ext != nullptr, uniform_, [&]<bool Ext, bool Uniform>() {
-      return step_impl<Ext, Uniform>(step, begin, end, in_exc, in_inh, i_ext, spiked);
-    });
+  /// Input slots are voltage jumps in mV (no direct input: a jump acts before the threshold check).
+  LifDelta(const ParameterSet& p, double dt) : KernelBase(p, dt) {
+    const auto &cm = parameter(p, "cm"), &tau_m = parameter(p, "tau_m"), &i_offset = parameter(p, "i_offset");
+    v_rest_ = coefficients(p, "v_rest");
+    v_thresh_ = coefficients(p, "v_thresh");
+    p22_ = coefficients([&](std::size_t k) { return membrane_decay(dt, tau_m[k]); });
+    p20_ = coefficients([&](std::size_t k) { return offset_to_voltage(dt, tau_m[k], cm[k]); });
+    v_base_ = coefficients([&](std::size_t k) { return v_rest_[k] + i_offset[k] * p20_[k]; });
+    v_ = expand(v_rest_, size());
   }
 
 private:
-  template <bool Ext, bool Uniform>
-  std::size_t step_impl(std::uint64_t step, std::size_t begin, std::size_t end, double* __restrict in_exc,
-                        double* __restrict in_inh,
-                        const double* __restrict i_ext, std::uint32_t* __restrict spiked) noexcept {
+  auto states() noexcept { return std::array{&v_}; }
+
+  template <class S>
+  std::size_t update(S s) noexcept {
     using namespace simd;
-    if (begin >= end) return 0;
+    using Coef = typename S::Coef;
     double* __restrict v = v_.data();
-    double* __restrict until = until_.data();
-    const Coef<Uniform> v_rest(v_rest_.data()), v_reset(v_reset_.data()), v_th(v_thresh_.data()), v_base(v_base_.data()),
-        p22(p22_.data()), p20(p20_.data()), ref(ref_steps_.data());
-    const double now = static_cast<double>(step);
-    const std::size_t count = update_range(begin, end, spiked, [&]<class T>(std::size_t k) {
+    double* __restrict in_exc = s.in_exc;
+    double* __restrict in_inh = s.in_inh;
+    const double* __restrict i_ext = s.i_ext;
+    const Coef v_rest(v_rest_.data()), v_th(v_thresh_.data()), v_base(v_base_.data()), p22(p22_.data()),
+        p20(p20_.data());
+    return s.lanes([&]<class T>(std::size_t k) {
       // As lif_curr_exp: v_rest + i_offset P20 is one coefficient, v - v_rest decays by a fused
       // multiply-add.
       T base = coef<T>(v_base, k);
-      if constexpr (Ext) base = fma(load<T>(i_ext + k), coef<T>(p20, k), base);
+      if constexpr (S::ext) base = fma(load<T>(i_ext + k), coef<T>(p20, k), base);
       const T v_old = loaded<T>(v + k);
       const T v_free = fma(v_old - coef<T>(v_rest, k), coef<T>(p22, k), base) + load<T>(in_exc + k) + load<T>(in_inh + k);
       store(in_exc + k, splat<T>(0.0));
       store(in_inh + k, splat<T>(0.0));
-      const T v_new = select(load<T>(until + k) > now, v_old, v_free);
-      store(v + k, v_new);  // reset_spiked() resets the few that spiked
+      const T v_new = s.hold(k, v_old, v_free);
+      store(v + k, v_new);  // the base resets the few that spiked
       return ge_bits(v_new, coef<T>(v_th, k));
     });
-    reset_spiked(spiked, count, step, v, until, v_reset, ref);
-    return count;
   }
 
-  bool uniform_ = false;  // every coefficient array holds one shared value
-  std::uint64_t clock_ = 0;  // steps taken by step()
-  std::vector<double> v_, until_;
-  std::vector<double> v_rest_, v_reset_, v_thresh_, v_base_, p22_, p20_, ref_steps_;
+  std::vector<double> v_;
+  std::vector<double> v_rest_, v_thresh_, v_base_, p22_, p20_;
 };
 
 }  // namespace spikeforge::neurons

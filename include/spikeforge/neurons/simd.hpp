@@ -217,11 +217,14 @@ template <class T> inline T exp(T x) noexcept {
 /// Runs `update` over neurons [begin, end): on packs of kLanes, then scalar on the tail. `update` is a
 /// generic lambda [&]<class T>(std::size_t k) returning the spike condition of neurons k...;
 /// the indices of spiking neurons are appended to `spiked` in increasing order (the branch is
-/// taken only when a pack has a spike, which is rare in a step).
+/// taken only when a pack has a spike, which is rare in a step). Needs begin <= end. The packs end
+/// at a precomputed bound rather than at k + kLanes <= end: one comparison per pack, and GCC 12
+/// then sees the scalar tail's trip count (with constant bounds it warned of an overflowing one).
 template <class F>
 inline std::size_t update_range(std::size_t begin, std::size_t end, std::uint32_t* spiked, F&& update) {
   std::size_t count = 0, k = begin;
-  for (; k + kLanes <= end; k += kLanes) {
+  const std::size_t packs_end = end - (end - begin) % kLanes;
+  for (; k < packs_end; k += kLanes) {
     for (unsigned b = bits(update.template operator()<Pack>(k)); b != 0; b &= b - 1) {
       spiked[count++] = static_cast<std::uint32_t>(k + static_cast<std::size_t>(std::countr_zero(b)));
     }
