@@ -12,7 +12,7 @@
 # each stage also has a time box (docs/testing.md has the measured times and the budget).
 # SPIKEFORGE_STAGES picks stages, e.g. SPIKEFORGE_STAGES="release asan tsan fuzz". The default is
 # the stages that have passed end to end on the project's machine (docs/testing.md, "Status");
-# asan and tsan join it once they have.
+# asan and tsan join it once they pass reliably.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,8 +30,8 @@ stage_release() {
 
 # Time boxes in minutes: a stage that runs past its box is stopped and fails, so that the whole
 # run stays inside the CI limit even when something hangs.
-declare -A box=([release]=${SPIKEFORGE_BOX_RELEASE:-30} [asan]=${SPIKEFORGE_BOX_ASAN:-25}
-                [tsan]=${SPIKEFORGE_BOX_TSAN:-15} [fuzz]=${SPIKEFORGE_BOX_FUZZ:-12})
+declare -A box=([release]=${SPIKEFORGE_BOX_RELEASE:-30} [asan]=${SPIKEFORGE_BOX_ASAN:-22}
+                [tsan]=${SPIKEFORGE_BOX_TSAN:-13} [fuzz]=${SPIKEFORGE_BOX_FUZZ:-20})
 declare -A command=([release]="stage_release" [asan]="bash scripts/ci_asan.sh"
                     [tsan]="bash scripts/ci_tsan.sh" [fuzz]="bash scripts/ci_fuzz.sh")
 export -f stage_release
