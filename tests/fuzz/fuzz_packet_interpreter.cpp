@@ -74,7 +74,7 @@ void check_responses(const hw::GoldenCore& core, std::span<const std::uint8_t> r
     case hw::Op::step: {
       require(responses.size() == u16(1), "STEP returned another number of spike packets");
       for (std::size_t k = 0; k < responses.size(); ++k) {
-        const hw::StepSpikes spikes = hw::parse_spikes(responses[k]);
+        const hw::StepReport spikes = hw::parse_spikes(responses[k]);
         require(spikes.step == t_before + k, "STEP spike packets are not numbered consecutively");
         for (std::size_t j = 0; j < spikes.ids.size(); ++j) {
           require(spikes.ids[j] < n && (j == 0 || spikes.ids[j - 1] < spikes.ids[j]),

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "benchmark_networks.hpp"
+#include <spikeforge/model/reference_networks.hpp>
 #include "spikeforge/hw/golden_core.hpp"
 #include "spikeforge/model/json_io.hpp"
 
@@ -114,9 +114,9 @@ int main(int argc, char** argv) {
     fs::create_directories(root / target);
   }
 
-  for (const std::string& name : spikeforge::examples::benchmark_network_names()) {
+  for (const std::string& name : spikeforge::model::reference::benchmark_names()) {
     write(root / "network_file" / ("gen-" + name + ".json"),
-          spikeforge::model::to_json(spikeforge::examples::benchmark_network(name)));
+          spikeforge::model::to_json(spikeforge::model::reference::benchmark(name)));
   }
 
   const auto session = working_session();
