@@ -18,15 +18,12 @@ struct Registry {
 Registry& registry() {
   static Registry r;
   static const bool builtin_registered = [] {
-    r.factories.emplace("cpu", [](const model::Network& n, const SimulatorOptions& o) -> std::unique_ptr<Backend> {
-      return std::make_unique<CpuBackend>(n, o);
-    });
-    r.factories.emplace("cpu-fixed", [](const model::Network& n, const SimulatorOptions& o) -> std::unique_ptr<Backend> {
-      return std::make_unique<CpuFixedBackend>(n, o);
-    });
-    r.factories.emplace("fpga", [](const model::Network& n, const SimulatorOptions& o) -> std::unique_ptr<Backend> {
-      return std::make_unique<FpgaSerialBackend>(n, o);
-    });
+    r.factories.emplace("cpu", [](const model::Network& n, const model::Resolved& r, const SimulatorOptions& o)
+                                   -> std::unique_ptr<Backend> { return std::make_unique<CpuBackend>(n, r, o); });
+    r.factories.emplace("cpu-fixed", [](const model::Network& n, const model::Resolved& r, const SimulatorOptions& o)
+                                         -> std::unique_ptr<Backend> { return std::make_unique<CpuFixedBackend>(n, r, o); });
+    r.factories.emplace("fpga", [](const model::Network& n, const model::Resolved& r, const SimulatorOptions& o)
+                                    -> std::unique_ptr<Backend> { return std::make_unique<FpgaSerialBackend>(n, r, o); });
     return true;
   }();
   (void)builtin_registered;
@@ -48,7 +45,8 @@ std::vector<std::string> backend_names() {
   return names;
 }
 
-std::unique_ptr<Backend> make_backend(const model::Network& network, const SimulatorOptions& options) {
+std::unique_ptr<Backend> make_backend(const model::Network& network, const model::Resolved& resolved,
+                                      const SimulatorOptions& options) {
   BackendFactory factory;
   {
     Registry& r = registry();
@@ -61,7 +59,7 @@ std::unique_ptr<Backend> make_backend(const model::Network& network, const Simul
     for (const auto& n : backend_names()) allowed += (allowed.empty() ? "" : ", ") + n;
     throw ValidationError("simulator options", "backend", "'" + options.backend + "' is not one of: " + allowed);
   }
-  return factory(network, options);
+  return factory(network, resolved, options);
 }
 
 }  // namespace spikeforge

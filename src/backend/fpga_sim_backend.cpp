@@ -6,8 +6,9 @@
 namespace spikeforge {
 
 void register_fpga_sim_backend() {
-  register_backend("fpga-sim", [](const model::Network& n, const SimulatorOptions& o) -> std::unique_ptr<Backend> {
-    return std::make_unique<FpgaSimBackend>(n, o);
+  register_backend("fpga-sim", [](const model::Network& n, const model::Resolved& r,
+                                   const SimulatorOptions& o) -> std::unique_ptr<Backend> {
+    return std::make_unique<FpgaSimBackend>(n, r, o);
   });
 }
 

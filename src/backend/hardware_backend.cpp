@@ -45,8 +45,8 @@ hw::CoreGeometry choose_core_geometry(const model::Network& network, const Simul
   return geo;
 }
 
-HardwareBackend::HardwareBackend(std::string name, const model::Network& network, const SimulatorOptions& options,
-                                 const LinkFactory& make_link)
+HardwareBackend::HardwareBackend(std::string name, const model::Network& network, const model::Resolved& resolved,
+                                 const SimulatorOptions& options, const LinkFactory& make_link)
     : name_(std::move(name)), network_(network), seed_(options.seed) {
   const hw::CoreGeometry wanted = choose_core_geometry(network, options);
   client_ = std::make_unique<hw::CoreClient>(make_link(wanted));
@@ -72,7 +72,7 @@ HardwareBackend::HardwareBackend(std::string name, const model::Network& network
     s->delay = src.delay_steps;
     sources_.push_back(std::move(s));
   }
-  recorder_ = stimulus::Recorder(network_, image_.dt, name_);
+  recorder_ = stimulus::Recorder(network_, resolved, image_.dt, name_);
   for (const auto& pop : network_.populations) counts_.emplace_back(pop.size, 0);
   load_state();
 }

@@ -20,7 +20,7 @@ Simulator::Simulator(const model::Network& network, SimulatorOptions options)
   model::validate(network_);
   resolved_ = model::resolve(network_);
   const auto t0 = std::chrono::steady_clock::now();
-  backend_ = make_backend(network_, options_);
+  backend_ = make_backend(network_, resolved_, options_);
   logger().debug("simulator: backend '{}' built in {:.3f} s", options_.backend,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }

@@ -18,11 +18,15 @@ namespace {
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 }  // namespace
 
-Engine::Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights, std::size_t threads) {
+Engine::Engine(const model::Network& network, const model::Resolved& resolved, std::uint64_t run_seed,
+               bool double_weights, std::size_t threads) {
   auto_threads_ = threads == 0;
   parts_ = auto_threads_ ? 1 : threads;
-  build(network, run_seed, double_weights);
+  build(network, resolved, run_seed, double_weights);
 }
+
+Engine::Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights, std::size_t threads)
+    : Engine(network, model::resolve(network), run_seed, double_weights, threads) {}
 
 std::size_t Engine::auto_partitions(std::size_t neurons, std::uint64_t window, std::size_t cores) noexcept {
   // Threads meet twice per window, and a meeting costs about what one thread needs for 10^4
@@ -34,7 +38,8 @@ std::size_t Engine::auto_partitions(std::size_t neurons, std::uint64_t window, s
 }
 Engine::~Engine() = default;
 
-void Engine::build(const model::Network& net, std::uint64_t run_seed, bool double_weights) {
+void Engine::build(const model::Network& net, const model::Resolved& resolved, std::uint64_t run_seed,
+                   bool double_weights) {
   const auto t0 = std::chrono::steady_clock::now();
   dt_ = net.dt;
   if (!(dt_ > 0.0) || !std::isfinite(dt_)) throw Error("engine: dt must be > 0 ms");
@@ -72,27 +77,15 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     stream += desc.size;
   }
 
-  auto find_pop = [&](const std::string& name) -> std::ptrdiff_t {
-    for (std::size_t p = 0; p < net.populations.size(); ++p) if (net.populations[p].name == name) return static_cast<std::ptrdiff_t>(p);
-    return -1;
-  };
-  auto find_src = [&](const std::string& name) -> std::ptrdiff_t {
-    for (std::size_t s = 0; s < net.spike_sources.size(); ++s) if (net.spike_sources[s].name == name) return static_cast<std::ptrdiff_t>(s);
-    return -1;
-  };
-
   std::vector<std::uint32_t> ring_length(pops_.size(), 1);
   projs_.resize(net.projections.size());
   for (std::size_t j = 0; j < net.projections.size(); ++j) {
     const auto& desc = net.projections[j];
     auto& proj = projs_[j];
-    const std::ptrdiff_t post = find_pop(desc.post);
-    std::ptrdiff_t pre = find_pop(desc.pre);
-    proj.pre_is_source = pre < 0;
-    if (pre < 0) pre = find_src(desc.pre);
-    if (post < 0 || pre < 0) throw Error("engine: projection " + quoted(desc.name) + ": unknown pre or post group");
-    proj.pre = static_cast<std::size_t>(pre);
-    proj.post = static_cast<std::size_t>(post);
+    const model::Resolved::Ends& ends = resolved.projections().at(j);
+    proj.pre_is_source = ends.pre.is_spike_source();
+    proj.pre = ends.pre.index;
+    proj.post = ends.post;
     proj.receptor = desc.receptor == "inhibitory" ? 1 : 0;
     const std::uint32_t n_pre = proj.pre_is_source ? net.spike_sources[proj.pre].size : net.populations[proj.pre].size;
     const std::uint32_t n_post = net.populations[proj.post].size;
@@ -100,11 +93,8 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     model::SynapseList syn = model::build_synapses(net, j);
     std::vector<std::uint32_t> delay_steps(syn.size());
     for (std::size_t k = 0; k < syn.size(); ++k) {
+      // model::validate keeps every delay in [dt, kMaxDelaySteps dt]: at least one step.
       const std::int64_t d = stimulus::to_step(syn.delay[k], dt_);
-      if (d < 1) {
-        throw Error("engine: projection " + quoted(desc.name) + ": delay " + std::to_string(syn.delay[k]) +
-                    " ms is below one step (" + std::to_string(dt_) + " ms)");
-      }
       delay_steps[k] = static_cast<std::uint32_t>(std::min<std::int64_t>(d, std::numeric_limits<std::uint32_t>::max()));
     }
     if (!delay_steps.empty()) proj.min_delay = *std::min_element(delay_steps.begin(), delay_steps.end());
@@ -121,16 +111,9 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
   }
   choose_input(ring_length);
 
-  for (const auto& c : net.current_sources) {
-    const std::ptrdiff_t p = find_pop(c.target);
-    if (p < 0) throw Error("engine: current source " + quoted(c.name) + ": unknown population " + quoted(c.target));
-    auto& pop = pops_[static_cast<std::size_t>(p)];
-    for (std::uint32_t id : c.neurons) {
-      if (id >= pop.group->size()) {
-        throw Error("engine: current source " + quoted(c.name) + ": neuron " + std::to_string(id) + " outside " +
-                    quoted(c.target) + " (" + std::to_string(pop.group->size()) + " neurons)");
-      }
-    }
+  for (std::size_t k = 0; k < net.current_sources.size(); ++k) {
+    const auto& c = net.current_sources[k];
+    auto& pop = pops_[resolved.current_sources().at(k)];  // its neurons: checked by model::validate
     pop.currents.push_back(c.kind == model::CurrentSource::Kind::DC
                                ? stimulus::CurrentInjection::dc(c.neurons, c.amplitude, c.start, c.stop, dt_)
                                : stimulus::CurrentInjection::steps(c.neurons, c.times, c.amplitudes, dt_));
@@ -139,7 +122,7 @@ void Engine::build(const model::Network& net, std::uint64_t run_seed, bool doubl
     if (!pop.currents.empty()) pop.i_ext.assign(pop.group->size(), 0.0);
   }
 
-  recorder_ = stimulus::Recorder(net, dt_, "engine");
+  recorder_ = stimulus::Recorder(net, resolved, dt_, "engine");
   for (std::size_t q = 0; q < recorder_.size(); ++q) {
     if (recorder_.kind(q) != model::Probe::Kind::State) continue;
     // The kernel throws Error for a variable its model does not have, before anything runs.

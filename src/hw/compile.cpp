@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <spikeforge/core/error.hpp>
+#include <spikeforge/model/resolve.hpp>
 #include <spikeforge/model/validate.hpp>
 
 #include "compile_stages.hpp"
@@ -68,14 +69,15 @@ CompileResult compile(const model::Network& net, const CoreConfig& config) {
   // its neurons and synapses (10^9 neurons would take long, or refuse for want of memory).
   detail::check_fits(net, config.geometry);
   model::validate(net);
+  const model::Resolved resolved = model::resolve(net);
   CompileResult result;
   result.image = detail::blank_image(config.geometry, net.dt);
   if (!(net.dt > 0.0)) detail::refuse("network", "dt = " + detail::num(net.dt) + " ms: must be > 0");
-  const detail::Layout layout = detail::place(net, result.image, result.report);
+  const detail::Layout layout = detail::place(net, resolved, result.image, result.report);
   detail::quantise_neurons(net, layout, config, result.image, result.report);
   detail::quantise_weights(result.image, result.report);
   detail::map_learning(net, result.image, result.report);
-  detail::check_probes(net);
+  detail::check_probes(net, resolved);
   return result;
 }
 

@@ -47,7 +47,7 @@ void check_fits(const model::Network& net, const CoreGeometry& geo) {
   }
 }
 
-Layout place(const model::Network& net, CoreImage& img, QuantisationReport& rep) {
+Layout place(const model::Network& net, const model::Resolved& resolved, CoreImage& img, QuantisationReport& rep) {
   const CoreGeometry& geo = img.geometry;
   const double dt = img.dt;
   // Neurons and axons, in description order.
@@ -95,20 +95,11 @@ Layout place(const model::Network& net, CoreImage& img, QuantisationReport& rep)
     const std::string object = quoted("projection", proj.name);
     CoreImage::Projection cp;
     cp.name = proj.name;
-    std::size_t post = npop;
-    for (std::size_t p = 0; p < npop; ++p) {
-      if (net.populations[p].name == proj.post) post = p;
-    }
-    if (post == npop) refuse(object, "post = '" + proj.post + "': not a population");
+    const model::Resolved::Ends& ends = resolved.projections().at(j);
+    const std::size_t post = ends.post;
     cp.post_index = post;
-    bool found = false;
-    for (std::size_t p = 0; p < npop && !found; ++p) {
-      if (net.populations[p].name == proj.pre) { cp.pre_index = p; found = true; }
-    }
-    for (std::size_t s = 0; s < net.spike_sources.size() && !found; ++s) {
-      if (net.spike_sources[s].name == proj.pre) { cp.pre_index = s; cp.pre_is_source = true; found = true; }
-    }
-    if (!found) refuse(object, "pre = '" + proj.pre + "': neither a population nor a spike source");
+    cp.pre_index = ends.pre.index;
+    cp.pre_is_source = ends.pre.is_spike_source();
     cp.synapses = model::build_synapses(net, j);
     const auto& syn = cp.synapses;
     // Delays: the core delivers a neuron's spike in the next step; axon input is queued by the

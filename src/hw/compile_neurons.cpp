@@ -226,14 +226,15 @@ void quantise_neurons(const model::Network& net, const Layout& layout, const Cor
   }
 }
 
-void check_probes(const model::Network& net) {
+void check_probes(const model::Network& net, const model::Resolved& resolved) {
   // The core holds v, u and one synaptic current.
-  for (const auto& probe : net.probes) {
+  for (std::size_t q = 0; q < net.probes.size(); ++q) {
+    const auto& probe = net.probes[q];
     if (probe.kind != model::Probe::Kind::State) continue;
-    const model::Population* pop = net.find_population(probe.target);
+    const model::Population& pop = net.populations[resolved.probes().at(q).index];
     for (const auto& var : probe.variables) {
-      const bool ok = var == "v" || (pop && pop->model == "izhikevich" && var == "u") ||
-                      (pop && pop->model == "lif_curr_exp" && var == "i_syn_exc");
+      const bool ok = var == "v" || (pop.model == "izhikevich" && var == "u") ||
+                      (pop.model == "lif_curr_exp" && var == "i_syn_exc");
       if (!ok) {
         refuse(quoted("probe", probe.name), "variable = " + var +
                                                 ": the core holds v, u (izhikevich) and one synaptic current "

@@ -17,6 +17,7 @@
 
 #include <spikeforge/hw/compile.hpp>
 #include <spikeforge/model/network.hpp>
+#include <spikeforge/model/resolve.hpp>
 
 namespace spikeforge::hw::detail {
 
@@ -46,10 +47,12 @@ CoreImage blank_image(const CoreGeometry& geometry, double dt);
 void check_fits(const model::Network& network, const CoreGeometry& geometry);
 
 /// Layout stage: places populations on core neurons and spike sources on axons in description
-/// order, resolves each projection's pre and post, builds its synapses and checks its delays
-/// (one step from a neuron, 1 ... NSLOT steps and one per source from an axon). Refuses what does
-/// not fit and current sources; notes Poisson sources that often spike twice in a step.
-Layout place(const model::Network& network, CoreImage& image, QuantisationReport& report);
+/// order, takes each projection's pre and post from `resolved` (model::resolve), builds its
+/// synapses and checks its delays (one step from a neuron, 1 ... NSLOT steps and one per source
+/// from an axon). Refuses what does not fit and current sources; notes Poisson sources that often
+/// spike twice in a step.
+Layout place(const model::Network& network, const model::Resolved& resolved, CoreImage& image,
+             QuantisationReport& report);
 
 /// Neuron stage: parameter words, membrane and current LSBs and initial state of every
 /// population (LIF through the exact propagator of neurons/lif_propagator.hpp, Izhikevich in Q6/Q8/Q16).
@@ -65,6 +68,6 @@ void quantise_weights(CoreImage& image, QuantisationReport& report);
 void map_learning(const model::Network& network, CoreImage& image, QuantisationReport& report);
 
 /// Probe check: state probes may record only v, u (Izhikevich) and the one synaptic current.
-void check_probes(const model::Network& network);
+void check_probes(const model::Network& network, const model::Resolved& resolved);
 
 }  // namespace spikeforge::hw::detail

@@ -11,16 +11,9 @@ namespace spikeforge::stimulus {
 
 namespace {
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
-
-std::ptrdiff_t find_named(const auto& items, const std::string& name) {
-  for (std::size_t k = 0; k < items.size(); ++k) {
-    if (items[k].name == name) return static_cast<std::ptrdiff_t>(k);
-  }
-  return -1;
-}
 }  // namespace
 
-Recorder::Recorder(const model::Network& net, double dt, std::string_view who)
+Recorder::Recorder(const model::Network& net, const model::Resolved& resolved, double dt, std::string_view who)
     : dt_(dt), population_probes_(net.populations.size()), source_probes_(net.spike_sources.size()) {
   const std::string prefix(who);
   probes_.resize(net.probes.size());
@@ -30,12 +23,12 @@ Recorder::Recorder(const model::Network& net, double dt, std::string_view who)
     const std::string object = prefix + ": probe " + quoted(desc.name);
     probe.kind = desc.kind;
     probe.interval = static_cast<std::uint64_t>(std::max<std::int64_t>(1, to_step(desc.interval, dt)));
+    const model::Ref target = resolved.probes().at(q);
+    probe.target = target.index;
     if (desc.kind == model::Probe::Kind::Spikes) {
-      const std::ptrdiff_t p = find_named(net.populations, desc.target);
-      const std::ptrdiff_t s = p < 0 ? find_named(net.spike_sources, desc.target) : -1;
-      if (p < 0 && s < 0) throw Error(object + ": unknown target " + quoted(desc.target));
-      const std::size_t size = p >= 0 ? net.populations[static_cast<std::size_t>(p)].size
-                                      : net.spike_sources[static_cast<std::size_t>(s)].size;
+      probe.is_source = target.is_spike_source();
+      const std::size_t size =
+          probe.is_source ? net.spike_sources[probe.target].size : net.populations[probe.target].size;
       if (!desc.neurons.empty()) {
         probe.selected.assign(size, 0);
         for (std::uint32_t id : desc.neurons) {
@@ -43,13 +36,8 @@ Recorder::Recorder(const model::Network& net, double dt, std::string_view who)
           probe.selected[id] = 1;
         }
       }
-      probe.is_source = p < 0;
-      probe.target = static_cast<std::size_t>(p >= 0 ? p : s);
       (probe.is_source ? source_probes_ : population_probes_)[probe.target].push_back(q);
     } else if (desc.kind == model::Probe::Kind::State) {
-      const std::ptrdiff_t p = find_named(net.populations, desc.target);
-      if (p < 0) throw Error(object + ": unknown population " + quoted(desc.target));
-      probe.target = static_cast<std::size_t>(p);
       const std::uint32_t size = net.populations[probe.target].size;
       probe.state.variables = desc.variables;
       probe.state.neurons = desc.neurons;
@@ -63,9 +51,6 @@ Recorder::Recorder(const model::Network& net, double dt, std::string_view who)
       probe.state.values.resize(desc.variables.size());
       samples_ = true;
     } else {
-      const auto* proj = net.find_projection(desc.target);
-      if (!proj) throw Error(object + ": unknown projection " + quoted(desc.target));
-      probe.target = static_cast<std::size_t>(proj - net.projections.data());
       samples_ = true;
     }
   }

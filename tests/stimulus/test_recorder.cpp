@@ -9,6 +9,7 @@
 
 #include <spikeforge/core/error.hpp>
 #include <spikeforge/model/network.hpp>
+#include <spikeforge/model/resolve.hpp>
 #include <spikeforge/stimulus/recorder.hpp>
 
 namespace {
@@ -33,8 +34,13 @@ Network probed_network() {
   return net;
 }
 
+/// The Recorder of `net`, its probe targets resolved by model::resolve as every executor does.
+Recorder recorder_of(const Network& net, const char* who = "test") {
+  return Recorder(net, spikeforge::model::resolve(net), 0.1, who);
+}
+
 TEST(Recorder, ResolvesTargetsAndSelections) {
-  const Recorder rec(probed_network(), 0.1, "test");
+  const Recorder rec = recorder_of(probed_network());
   ASSERT_EQ(rec.size(), 5u);
   EXPECT_EQ(rec.population_probes(0), (std::vector<std::size_t>{0, 1}));
   EXPECT_EQ(rec.source_probes(0), (std::vector<std::size_t>{2}));
@@ -48,7 +54,7 @@ TEST(Recorder, ResolvesTargetsAndSelections) {
 }
 
 TEST(Recorder, SpikeProbesKeepTheirNeuronsAndRepeatMultipleSpikes) {
-  Recorder rec(probed_network(), 0.1, "test");
+  Recorder rec = recorder_of(probed_network());
   const std::vector<std::uint32_t> ids{0, 1, 3, 4};
   rec.record_population(0, 0.2, ids.data(), ids.size());
   const std::vector<std::uint32_t> src_ids{0, 2}, counts{2, 1};
@@ -67,7 +73,7 @@ TEST(Recorder, SpikeProbesKeepTheirNeuronsAndRepeatMultipleSpikes) {
 }
 
 TEST(Recorder, StateAndWeightProbesSampleOnTheirInterval) {
-  Recorder rec(probed_network(), 0.1, "test");
+  Recorder rec = recorder_of(probed_network());
   EXPECT_EQ(rec.next_sample_after(0), 2u);
   EXPECT_EQ(rec.next_sample_after(2), 3u);
   EXPECT_EQ(rec.next_sample_after(3), 4u);
@@ -106,15 +112,22 @@ TEST(Recorder, RefusesBadProbesNamingThem) {
   Network net = probed_network();
   net.record_spikes("P", {2, 7});
   try {
-    Recorder rec(net, 0.1, "cpu-fixed");
+    Recorder rec = recorder_of(net, "cpu-fixed");
     FAIL() << "neuron 7 of a 5-neuron population must be refused";
   } catch (const spikeforge::Error& e) {
     EXPECT_NE(std::string(e.what()).find("cpu-fixed: probe"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("neuron 7 out of range"), std::string::npos) << e.what();
   }
+  // An unknown target never reaches the Recorder: resolving the names refuses it, naming the probe.
   Network unknown = probed_network();
   unknown.record_spikes("nowhere");
-  EXPECT_THROW(Recorder(unknown, 0.1, "engine"), spikeforge::Error);
+  try {
+    (void)recorder_of(unknown, "engine");
+    FAIL() << "a probe of an unknown target must be refused";
+  } catch (const spikeforge::ValidationError& e) {
+    EXPECT_NE(std::string(e.what()).find("'nowhere': no population or spike source of that name"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/records.hpp>
+#include <spikeforge/model/resolve.hpp>
 #include <spikeforge/model/synapses.hpp>
 #include <spikeforge/stimulus/recorder.hpp>
 
@@ -84,14 +85,16 @@ public:
   virtual void set_modulator_callback(std::function<double(double t_ms)> callback);
 };
 
-/// Makes a backend for a validated network.
-using BackendFactory = std::function<std::unique_ptr<Backend>(const model::Network&, const SimulatorOptions&)>;
+/// Makes a backend for a validated network, given its names resolved (model::resolve).
+using BackendFactory =
+    std::function<std::unique_ptr<Backend>(const model::Network&, const model::Resolved&, const SimulatorOptions&)>;
 
 /// Registers (or replaces) a backend under `name`, so later issues can add their backends.
 void register_backend(std::string name, BackendFactory factory);
 /// Registered backend names, sorted: "cpu", ...
 std::vector<std::string> backend_names();
 /// Builds backend options.backend; throws ValidationError listing the allowed names when unknown.
-std::unique_ptr<Backend> make_backend(const model::Network& network, const SimulatorOptions& options);
+std::unique_ptr<Backend> make_backend(const model::Network& network, const model::Resolved& resolved,
+                                      const SimulatorOptions& options);
 
 }  // namespace spikeforge

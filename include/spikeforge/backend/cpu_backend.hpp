@@ -13,7 +13,7 @@ std::size_t resolve_threads(int requested) noexcept;
 
 class CpuBackend final : public Backend {
 public:
-  CpuBackend(const model::Network& network, const SimulatorOptions& options);
+  CpuBackend(const model::Network& network, const model::Resolved& resolved, const SimulatorOptions& options);
 
   std::string_view name() const noexcept override { return "cpu"; }
   double dt() const noexcept override { return engine_.dt(); }

@@ -8,8 +8,8 @@ namespace spikeforge {
 
 class CpuFixedBackend final : public HardwareBackend {
 public:
-  CpuFixedBackend(const model::Network& network, const SimulatorOptions& options)
-      : HardwareBackend("cpu-fixed", network, options,
+  CpuFixedBackend(const model::Network& network, const model::Resolved& resolved, const SimulatorOptions& options)
+      : HardwareBackend("cpu-fixed", network, resolved, options,
                         [](const hw::CoreGeometry& geo) { return hw::make_golden_link(geo); }) {}
 };
 

@@ -9,8 +9,8 @@ namespace spikeforge {
 
 class FpgaSerialBackend final : public HardwareBackend {
 public:
-  FpgaSerialBackend(const model::Network& network, const SimulatorOptions& options)
-      : HardwareBackend("fpga", network, options, [&options](const hw::CoreGeometry&) {
+  FpgaSerialBackend(const model::Network& network, const model::Resolved& resolved, const SimulatorOptions& options)
+      : HardwareBackend("fpga", network, resolved, options, [&options](const hw::CoreGeometry&) {
           if (options.device.empty()) {
             throw ValidationError("simulator options", "device",
                                   "empty: the fpga backend needs a serial device, e.g. /dev/ttyUSB1");

@@ -10,8 +10,8 @@ namespace spikeforge {
 
 class FpgaSimBackend final : public HardwareBackend {
 public:
-  FpgaSimBackend(const model::Network& network, const SimulatorOptions& options)
-      : HardwareBackend("fpga-sim", network, options,
+  FpgaSimBackend(const model::Network& network, const model::Resolved& resolved, const SimulatorOptions& options)
+      : HardwareBackend("fpga-sim", network, resolved, options,
                         [](const hw::CoreGeometry& geo) { return hw::make_verilator_link(geo); }) {}
 };
 

@@ -26,8 +26,8 @@ public:
   /// Makes the link for the chosen geometry (a real board ignores it: its HELLO answer decides).
   using LinkFactory = std::function<std::unique_ptr<hw::CoreLink>(const hw::CoreGeometry&)>;
 
-  HardwareBackend(std::string name, const model::Network& network, const SimulatorOptions& options,
-                  const LinkFactory& make_link);
+  HardwareBackend(std::string name, const model::Network& network, const model::Resolved& resolved,
+                  const SimulatorOptions& options, const LinkFactory& make_link);
   ~HardwareBackend() override;
 
   std::string_view name() const noexcept override { return name_; }

@@ -17,6 +17,7 @@
 #include <spikeforge/engine/threads.hpp>
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/records.hpp>
+#include <spikeforge/model/resolve.hpp>
 #include <spikeforge/model/synapses.hpp>
 #include <spikeforge/stimulus/recorder.hpp>
 
@@ -27,10 +28,14 @@ struct FusedDrive;
 class Engine {
 public:
   /// Builds every group, synapse store, source and probe of `network` (which must already be
-  /// valid: the Simulator calls model::validate first). `run_seed` keys the Poisson draws.
+  /// valid: the Simulator calls model::validate first), its names as `resolved`
+  /// (model::resolve(network)) gives them. `run_seed` keys the Poisson draws.
   /// `double_weights`: plastic projections in double precision (reference runs). `threads`: the
   /// number of partitions P, each run by one oneTBB task; 0 = automatic (auto_partitions());
   /// results do not depend on it.
+  Engine(const model::Network& network, const model::Resolved& resolved, std::uint64_t run_seed,
+         bool double_weights = false, std::size_t threads = 1);
+  /// The same, resolving the names itself (for tests that build an engine without a Simulator).
   Engine(const model::Network& network, std::uint64_t run_seed, bool double_weights = false,
          std::size_t threads = 1);
   ~Engine();
@@ -119,7 +124,8 @@ private:
   struct Source;
   struct Projection;
 
-  void build(const model::Network& network, std::uint64_t run_seed, bool double_weights);
+  void build(const model::Network& network, const model::Resolved& resolved, std::uint64_t run_seed,
+             bool double_weights);
   void set_initial_state();
   void choose_input(const std::vector<std::uint32_t>& ring_length);
   void find_fused_drives();

@@ -11,17 +11,18 @@
 
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/records.hpp>
+#include <spikeforge/model/resolve.hpp>
 
 namespace spikeforge::stimulus {
 
 class Recorder {
 public:
   Recorder() = default;
-  /// The probes of `network` (validated by model::validate): targets resolved to population,
-  /// spike source or projection indices, neuron selections and sampling intervals (steps of `dt`).
-  /// Throws Error starting with `who` ("engine", "cpu-fixed", ...) and naming the probe for an
-  /// unknown target or a neuron out of range.
-  Recorder(const model::Network& network, double dt, std::string_view who);
+  /// The probes of `network` (validated by model::validate): targets as `resolved`
+  /// (model::resolve(network)) gives them, neuron selections and sampling intervals (steps of
+  /// `dt`). Throws Error starting with `who` ("engine", "cpu-fixed", ...) and naming the probe for
+  /// a neuron out of range.
+  Recorder(const model::Network& network, const model::Resolved& resolved, double dt, std::string_view who);
 
   std::size_t size() const noexcept { return probes_.size(); }
   model::Probe::Kind kind(std::size_t probe) const { return probes_.at(probe).kind; }
