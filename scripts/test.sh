@@ -30,7 +30,7 @@ stage_release() {
 
 # Time boxes in minutes: a stage that runs past its box is stopped and fails, so that the whole
 # run stays inside the CI limit even when something hangs.
-declare -A box=([release]=${SPIKEFORGE_BOX_RELEASE:-30} [asan]=${SPIKEFORGE_BOX_ASAN:-22}
+declare -A box=([release]=${SPIKEFORGE_BOX_RELEASE:-45} [asan]=${SPIKEFORGE_BOX_ASAN:-22}
                 [tsan]=${SPIKEFORGE_BOX_TSAN:-13} [fuzz]=${SPIKEFORGE_BOX_FUZZ:-20})
 declare -A command=([release]="stage_release" [asan]="bash scripts/ci_asan.sh"
                     [tsan]="bash scripts/ci_tsan.sh" [fuzz]="bash scripts/ci_fuzz.sh")
