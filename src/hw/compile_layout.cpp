@@ -29,22 +29,19 @@ CoreImage blank_image(const CoreGeometry& geo, double dt) {
 }
 
 void check_fits(const model::Network& net, const CoreGeometry& geo) {
-  std::uint64_t end = 0;
-  for (const auto& pop : net.populations) {
-    if ((end += pop.size) > static_cast<std::uint64_t>(geo.n)) {
-      refuse(quoted("population", pop.name), "size = " + std::to_string(pop.size) + ": needs neurons " +
-                                                 std::to_string(end - pop.size) + " ... " + std::to_string(end - 1) +
-                                                 ", the core has " + std::to_string(geo.n));
+  // Groups are placed in description order: refuse the first that ends past the core's `room`.
+  const auto fits = [](const auto& groups, const char* kind, const char* units, int room) {
+    std::uint64_t end = 0;
+    for (const auto& g : groups) {
+      if ((end += g.size) > static_cast<std::uint64_t>(room)) {
+        refuse(quoted(kind, g.name), "size = " + std::to_string(g.size) + ": needs " + units + " " +
+                                         std::to_string(end - g.size) + " ... " + std::to_string(end - 1) +
+                                         ", the core has " + std::to_string(room));
+      }
     }
-  }
-  end = 0;
-  for (const auto& src : net.spike_sources) {
-    if ((end += src.size) > static_cast<std::uint64_t>(geo.na)) {
-      refuse(quoted("spike source", src.name), "size = " + std::to_string(src.size) + ": needs axons " +
-                                                   std::to_string(end - src.size) + " ... " + std::to_string(end - 1) +
-                                                   ", the core has " + std::to_string(geo.na));
-    }
-  }
+  };
+  fits(net.populations, "population", "neurons", geo.n);
+  fits(net.spike_sources, "spike source", "axons", geo.na);
 }
 
 Layout place(const model::Network& net, const model::Resolved& resolved, CoreImage& img, QuantisationReport& rep) {

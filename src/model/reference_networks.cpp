@@ -11,16 +11,20 @@ namespace {
 
 Distribution c(double v) { return Distribution::constant(v); }
 
+/// The conductance-based LIF neuron of COBA (Vogels & Abbott 2005), shared by the plastic network.
+std::map<std::string, Distribution> coba_neuron() {
+  return {{"cm", c(200.0)},      {"tau_m", c(20.0)},     {"tau_refrac", c(5.0)}, {"v_rest", c(-60.0)},
+          {"v_reset", c(-60.0)}, {"v_thresh", c(-50.0)}, {"tau_syn_e", c(5.0)},  {"tau_syn_i", c(10.0)},
+          {"e_rev_e", c(0.0)},   {"e_rev_i", c(-80.0)}};
+}
+
 }  // namespace
 
 Network coba_sized(std::uint32_t n, double p, std::uint64_t seed, double dt) {
   Network net;
   net.dt = dt;
   net.seed = seed;
-  const std::map<std::string, Distribution> params{
-      {"cm", c(200.0)},      {"tau_m", c(20.0)},     {"tau_refrac", c(5.0)}, {"v_rest", c(-60.0)},
-      {"v_reset", c(-60.0)}, {"v_thresh", c(-50.0)}, {"tau_syn_e", c(5.0)},  {"tau_syn_i", c(10.0)},
-      {"e_rev_e", c(0.0)},   {"e_rev_i", c(-80.0)}};
+  const auto params = coba_neuron();
   const std::map<std::string, Distribution> initial{{"v", Distribution::normal(-65.0, 5.0)},
                                                     {"g_exc", Distribution::normal(40.0, 15.0)},
                                                     {"g_inh", Distribution::normal(200.0, 120.0)}};
@@ -101,10 +105,7 @@ Network plastic(std::uint64_t seed, double dt) {
   Network net;
   net.dt = dt;
   net.seed = seed;
-  const std::map<std::string, Distribution> params{
-      {"cm", c(200.0)},      {"tau_m", c(20.0)},     {"tau_refrac", c(5.0)}, {"v_rest", c(-60.0)},
-      {"v_reset", c(-60.0)}, {"v_thresh", c(-50.0)}, {"tau_syn_e", c(5.0)},  {"tau_syn_i", c(10.0)},
-      {"e_rev_e", c(0.0)},   {"e_rev_i", c(-80.0)}};
+  const auto params = coba_neuron();
   const std::map<std::string, Distribution> initial{{"v", Distribution::uniform(-60.0, -50.0)}};
   net.add_population("E", n_exc, "lif_cond_exp", params, initial);
   net.add_population("I", n_inh, "lif_cond_exp", params, initial);
