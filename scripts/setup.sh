@@ -7,12 +7,12 @@ set -euo pipefail
 
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3-dev python3-pip python3-venv
-  libeigen3-dev libtbb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libeigen3-dev libtbb-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libhdf5-dev
   pybind11-dev libgtest-dev libgmock-dev libbenchmark-dev
   verilator iverilog yosys nextpnr-ice40 fpga-icestorm
   clang-14 libclang-rt-14-dev llvm-14
 )
-PIP_PACKAGES=(numpy matplotlib pytest tqdm "pybind11>=2.12" scikit-build-core scikit-learn scipy nbformat nbclient ipykernel)
+PIP_PACKAGES=(numpy matplotlib pytest tqdm "pybind11>=2.12" scikit-build-core scikit-learn scipy nbformat nbclient ipykernel h5py)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -10,6 +10,7 @@ from .models import NeuronModel, PlasticityRule, model_info, neuron_models, plas
 from .network import Network, Population, Projection, SpikeSource
 from .plasticity import (AntiHebbian, Hebbian, Oja, Plasticity, STDP, SymmetricSTDP, ThreeFactorSTDP,
                          TripletSTDP)
+from .records import RecordFile, read_records
 from .results import CSRWeights, Spikes, StateTrace, Synapses, WeightSnapshots
 from .simulator import Simulator, SimulatorOptions, backends
 from .values import LogNormal, Normal, Uniform
@@ -30,6 +31,6 @@ __all__ = [
     "CSRWeights", "WeightSnapshots", "AllToAll", "OneToOne", "FixedProbability", "FixedInDegree",
     "FixedOutDegree", "FromList", "DenseMatrix", "Uniform", "Normal", "LogNormal", "neuron_models",
     "model_info", "NeuronModel", "backends", "population_rate", "firing_rates", "pair_stdp_window",
-    "Error", "ValidationError", "UnsupportedError", "reference", "plot",
+    "Error", "ValidationError", "UnsupportedError", "reference", "plot", "read_records", "RecordFile",
     "PlasticityRule", "plasticity_rules", "rule_info", "Plasticity", "STDP", "SymmetricSTDP", "TripletSTDP", "Hebbian", "Oja", "AntiHebbian", "ThreeFactorSTDP",
 ]

@@ -147,6 +147,24 @@ class Simulator:
         differs, and nothing changes."""
         self._sim.load_state(_checks.path(path, "simulator load_state"))
 
+    # -- recording to disk ------------------------------------------------------------------------
+    def stream_records(self, path) -> None:
+        """From now on every probe's data goes to the HDF5 file at `path` (created or replaced)
+        during run(), in pieces of at most 10000 steps, instead of staying in memory: memory stays
+        bounded however long the run. What the probes hold now is written first. Read the file
+        with spikeforge.read_records(path) (docs/recording.md). stop_streaming() closes it;
+        reset() does too."""
+        self._sim.stream_records(_checks.path(path, "simulator stream_records"))
+
+    def stop_streaming(self) -> None:
+        """Closes the record file; later data stays in memory again."""
+        self._sim.stop_streaming()
+
+    @property
+    def streaming_path(self) -> str:
+        """The record file being written ("" when none)."""
+        return self._sim.streaming_path
+
     @property
     def time(self) -> float:
         """Simulated time in ms."""

@@ -126,6 +126,7 @@ public:
   std::string backend_name() const { return std::string(sim_.backend().name()); }
   const SimulatorOptions& options() const { return sim_.options(); }
   const model::Network& network() const { return sim_.network(); }
+  const Simulator& sim() const { return sim_; }
 
   void reset() {
     if (running_ && phase_ == Phase::Progress && std::this_thread::get_id() == runner_) {
@@ -155,6 +156,16 @@ public:
       sim_.load_state(path);
     }
     for (auto& s : stores_) s.clear();
+  }
+
+  void stream_records(const std::string& path) {
+    ensure_idle();
+    // Records the stores already took over stay readable from them; the file gets what follows.
+    sim_.stream_records(path);
+  }
+  void stop_streaming() {
+    ensure_idle();
+    sim_.stop_streaming();
   }
 
   py::tuple spikes(const std::string& name) {
@@ -415,6 +426,10 @@ void bind_simulator(py::module_& m) {
       .def_property_readonly("network", &PySimulator::network, py::return_value_policy::copy)
       .def("reset", &PySimulator::reset)
       .def("save_state", &PySimulator::save_state, py::arg("path"))
+      .def("stream_records", &PySimulator::stream_records, py::arg("path"))
+      .def("stop_streaming", &PySimulator::stop_streaming)
+      .def_property_readonly("streaming_path", [](const PySimulator& s) { return s.sim().streaming_path(); })
+      .def_property_readonly("streamed_bytes", [](const PySimulator& s) { return s.sim().streamed_bytes(); })
       .def("load_state", &PySimulator::load_state, py::arg("path"))
       .def("spikes", &PySimulator::spikes, py::arg("name"))
       .def("state", &PySimulator::state, py::arg("name"))

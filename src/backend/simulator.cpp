@@ -1,4 +1,5 @@
 #include <spikeforge/backend/checkpoint.hpp>
+#include <spikeforge/backend/record_stream.hpp>
 #include <spikeforge/backend/simulator.hpp>
 #include <spikeforge/core/error.hpp>
 #include <spikeforge/core/log.hpp>
@@ -36,27 +37,48 @@ void Simulator::run(double duration_ms, std::function<bool(double, double)> prog
   const std::uint64_t total = model::run_steps(dt, duration_ms, first);
   const double t_end = static_cast<double>(first + total) * dt;
   // Report about every 1 % of the run: often enough for a progress bar or Ctrl-C, rare enough to cost nothing.
-  const std::uint64_t chunk = progress ? std::max<std::uint64_t>(1, total / 100) : std::max<std::uint64_t>(total, 1);
+  std::uint64_t chunk = progress ? std::max<std::uint64_t>(1, total / 100) : std::max<std::uint64_t>(total, 1);
+  if (stream_) chunk = std::min(chunk, kStreamSteps);
   logger().debug("simulator: run {} steps from t = {} ms", total, static_cast<double>(first) * dt);
   std::uint64_t done = 0;
   while (done < total) {
     const std::uint64_t n = std::min(chunk, total - done);
     backend_->run_steps(n);
     done += n;
+    if (stream_) stream_->append(backend_->recorder());
     if (progress && !progress(time(), t_end)) {
       logger().debug("simulator: run stopped by the progress callback at t = {} ms", time());
+      if (stream_) stream_->flush();
       return;
     }
   }
   if (progress && total == 0) progress(time(), t_end);
+  if (stream_) stream_->flush();
 }
+
+void Simulator::stream_records(const std::string& path) {
+  stream_.reset();  // a file given before is closed first (it may be the same path)
+  stream_ = std::make_unique<RecordStream>(path, network_, backend_->dt());
+  // What the probes recorded before is written first.
+  stream_->append(backend_->recorder());
+}
+void Simulator::stop_streaming() {
+  if (!stream_) return;
+  stream_->append(backend_->recorder());
+  stream_.reset();
+}
+std::string Simulator::streaming_path() const { return stream_ ? stream_->path() : std::string(); }
+std::uint64_t Simulator::streamed_bytes() const { return stream_ ? stream_->bytes_written() : 0; }
 
 void Simulator::save_state(const std::string& path) const { save_checkpoint(path, network_, options_, *backend_); }
 void Simulator::load_state(const std::string& path) { load_checkpoint(path, network_, options_, *backend_); }
 
 double Simulator::time() const { return static_cast<double>(backend_->steps()) * backend_->dt(); }
 double Simulator::dt() const { return backend_->dt(); }
-void Simulator::reset() { backend_->reset(); }
+void Simulator::reset() {
+  stop_streaming();
+  backend_->reset();
+}
 
 const SpikeRecord& Simulator::spikes(const std::string& name) const {
   return backend_->spike_record(resolved_.probe(name, model::Probe::Kind::Spikes));

@@ -16,6 +16,8 @@
 
 namespace spikeforge {
 
+class RecordStream;
+
 class Simulator {
 public:
   /// Validates `network` (model::validate: throws ValidationError naming the object, field and
@@ -88,6 +90,17 @@ public:
   void save_state(const std::string& path) const;
   void load_state(const std::string& path);
 
+  /// Recording to disk (docs/recording.md): from now on every probe's new data is appended to the
+  /// HDF5 file at `path` (created or replaced) after each piece of a run (at most kStreamSteps
+  /// steps), and the in-memory records are emptied, so memory stays bounded. The file is complete
+  /// after each run(). stop_streaming() closes it; reset() and destruction do too.
+  void stream_records(const std::string& path);
+  void stop_streaming();
+  /// The file being streamed to ("" when none), and the bytes of data written to it so far.
+  std::string streaming_path() const;
+  std::uint64_t streamed_bytes() const;
+  static constexpr std::uint64_t kStreamSteps = 10000;
+
   Backend& backend() noexcept { return *backend_; }
   const Backend& backend() const noexcept { return *backend_; }
 
@@ -96,6 +109,7 @@ private:
   SimulatorOptions options_;
   model::Resolved resolved_;
   std::unique_ptr<Backend> backend_;
+  std::unique_ptr<RecordStream> stream_;
 };
 
 }  // namespace spikeforge
