@@ -92,6 +92,10 @@ class _Reader:
             self.preds[b].append(a)
         self.shapes = {}
         self.params = {}
+        # how the graph factored what spikeforge stores as products (w_in x weights, the split of a
+        # node's bias between its Affine inputs, Affine vs Linear): write() uses it to give the
+        # same graph back (docs/nir.md, "Round trips")
+        self.hints = {"w_in": {}, "affine": {}}
 
     # Nested graphs are inlined: node "g.x" for node x of subgraph g; the subgraph's Input and
     # Output nodes become pass-through (identity) nodes, edges to/from "g" go to its Input/Output.
@@ -421,6 +425,7 @@ class _Reader:
             if self._kind(node) == "Output":
                 self._output(name)
         set_inputs(net, inputs)
+        net.nir_hints = self.hints
         return net
 
     def _population(self, name, node):
@@ -475,6 +480,7 @@ class _Reader:
         # tau_syn dI/dt = -I + w_in S: the step's input held over the step moves I by
         # w_in w (1 - exp(-dt/tau_syn)) by the step's end, where spikeforge adds it.
         gain = p["w_in"] * (-np.expm1(-h / tau_s))
+        self.hints["w_in"][name] = p["w_in"].copy()
 
         def bias_fn(b, name=name, w_in=p["w_in"]):
             # I from a constant input b, starting at I = 0: w_in b (1 - exp(-t/tau_syn)) exactly, as
@@ -513,6 +519,9 @@ class _Reader:
         w = coo.data[keep] * gain[post_i]
         delay = (1 + dly[pre_i]) * self.dt
         base = via if via not in (None, "composite") else f"{src}->{post}"
+        if base == via and self._kind(self.nodes[via]) == "Affine":
+            m, b, _, _ = self._linear(via)
+            self.hints["affine"][via] = b.copy()
         pos = w > 0
         parts = [(pos, "excitatory", base)]
         if np.any(~pos):
@@ -612,6 +621,7 @@ def to_graph(network: Network, *, time_unit_ms: float = 1000.0):
     core = net._net
     dt = net.dt
     h = dt
+    hints = getattr(network, "nir_hints", None) or {}
     tu = _positive(time_unit_ms, "nir.write: time_unit_ms")
     nodes, edges = {}, []
     for c in core.current_sources:
@@ -665,9 +675,12 @@ def to_graph(network: Network, *, time_unit_ms: float = 1000.0):
             if np.any(i0 != -i_off):
                 raise ValueError(f"{obj}: initial synaptic currents: NIR nodes start with I = 0; only the start of "
                                  "a constant input (initial i_syn = -i_offset, as read() writes it) can be written")
-            gains[p.name] = -np.expm1(-h / tau_s)
-            offsets[p.name] = i_off
             w_in = np.ones(p.size)
+            hint = hints.get("w_in", {}).get(p.name)
+            if hint is not None and np.shape(hint) == (p.size,) and np.all(np.asarray(hint) > 0):
+                w_in = np.asarray(hint, dtype=np.float64)
+            gains[p.name] = w_in * -np.expm1(-h / tau_s)
+            offsets[p.name] = i_off / w_in
             if spiking:
                 node = nir.CubaLIF(tau_syn=tau_s / tu, tau_mem=tau_m / tu, r=r, v_leak=v_leak,
                                    v_threshold=prm["v_thresh"], v_reset=prm["v_reset"], w_in=w_in)
@@ -682,6 +695,12 @@ def to_graph(network: Network, *, time_unit_ms: float = 1000.0):
         base = j.name[:-4] if j.name.endswith(":inh") else j.name
         groups.setdefault((j.pre, j.post, base), []).append(j.name)
     with_bias = set()
+    # the biases as read() found them split between Affine nodes, where they still add up
+    affine = hints.get("affine", {})
+    for post in offsets:
+        hinted = [base for (_, q, base) in groups if q == post and base in affine]
+        if hinted and np.allclose(sum(affine[b] for b in hinted), offsets[post], rtol=1e-12, atol=0):
+            with_bias.add(post)
     for (pre, post, base), names in groups.items():
         w = np.zeros((sizes[post], sizes[pre]))
         delay_of_pre = np.full(sizes[pre], np.nan)
@@ -696,7 +715,9 @@ def to_graph(network: Network, *, time_unit_ms: float = 1000.0):
             np.add.at(w, (np.asarray(s.post), np.asarray(s.pre)), np.asarray(s.weight, dtype=np.float64))
         w = w / gains[post][:, None]
         name = base if base not in nodes else f"{pre}->{post}"
-        if post in offsets and np.any(offsets[post] != 0) and post not in with_bias:
+        if post in with_bias and base in affine:
+            nodes[name] = nir.Affine(weight=w, bias=np.asarray(affine[base], dtype=np.float64))
+        elif post in offsets and np.any(offsets[post] != 0) and post not in with_bias:
             nodes[name] = nir.Affine(weight=w, bias=offsets[post] * 1.0)
             with_bias.add(post)
         else:
