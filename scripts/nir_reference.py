@@ -75,6 +75,8 @@ class Reference:
             return x.reshape(-1)
         if kind == "Conv2d":
             return self.conv2d(node, x, bias)
+        if kind == "Conv1d":
+            return self.conv1d(node, x, bias)
         if kind in ("SumPool2d", "AvgPool2d"):
             return self.pool2d(node, x, kind == "AvgPool2d")
         raise ValueError(f"reference: node '{name}': {kind} not implemented")
@@ -96,6 +98,23 @@ class Reference:
                 out += np.einsum("oc,chw->ohw", w[:, :, ky, kx], sl)
         if bias and node.bias is not None:
             out += np.asarray(node.bias, dtype=np.float64).reshape(-1, 1, 1)
+        return out
+
+    @staticmethod
+    def conv1d(node, x, bias):
+        w = np.asarray(node.weight, dtype=np.float64)
+        if int(node.groups) != 1:
+            raise ValueError("reference: Conv1d with groups not implemented")
+        x = x.reshape(w.shape[1], -1)
+        s, p, d = int(np.ravel(node.stride)[0]), int(np.ravel(node.padding)[0]), int(np.ravel(node.dilation)[0])
+        xp = np.pad(x, ((0, 0), (p, p)))
+        lo = (xp.shape[1] - d * (w.shape[2] - 1) - 1) // s + 1
+        out = np.zeros((w.shape[0], lo))
+        for j in range(lo):
+            for t in range(w.shape[2]):
+                out[:, j] += w[:, :, t] @ xp[:, j * s + t * d]
+        if bias and node.bias is not None:
+            out += np.asarray(node.bias, dtype=np.float64).reshape(-1, 1)
         return out
 
     @staticmethod

@@ -13,6 +13,7 @@ import math
 import os
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import _core
 from .connectors import FromList
@@ -179,7 +180,6 @@ class _Reader:
 
     # -- linear nodes: (sparse matrix (n_out, n_in), bias (n_out), out shape, delay steps) -----------
     def _linear(self, name, stack=()):
-        import scipy.sparse as sp
         if name in self.params:
             return self.params[name]
         node, kind = self.nodes[name], self._kind(self.nodes[name])
@@ -250,7 +250,6 @@ class _Reader:
         return a
 
     def _conv(self, name, node, kind, ins):
-        import scipy.sparse as sp
         nd = 1 if kind == "Conv1d" else 2
         w = self._arr(name, node, "weight")
         if w.ndim != nd + 2 or len(ins) != nd + 1:
@@ -311,7 +310,6 @@ class _Reader:
         return m, b, (c_out,) + tuple(out_sp)
 
     def _pool(self, name, node, kind, ins):
-        import scipy.sparse as sp
         if len(ins) != 3:
             _refuse(name, f"input shape {ins}: expected (C, H, W)")
         ks = self._pairs(node.kernel_size, 2, name, "kernel_size")
@@ -345,7 +343,6 @@ class _Reader:
             kind = self._kind(self.nodes[p])
             if kind == "Input" or kind in _NEURONS:
                 n = int(np.prod(self.shape(p)))
-                import scipy.sparse as sp
                 sub, sub_bias = {(p, b""): [sp.identity(n, format="csr"), np.zeros(n, dtype=np.int64), None]}, None
             elif kind == "Output":
                 _refuse(p, "an Output node feeds another node")
@@ -353,30 +350,32 @@ class _Reader:
                 m, b, _, delay = self._linear(p)
                 inner, inner_bias = self.drive(p, memo, stack + (name,))
                 sub = {}
+                # via: None while the signal is a source's spikes unweighted (passed through Delay,
+                # Flatten, identities), the node's name after one Affine / Linear, else "composite";
+                # a projection made of exactly one Affine / Linear node takes that node's name.
+                if kind in ("Delay", "Identity", "Flatten"):
+                    step_via = lambda via: via  # noqa: E731
+                elif kind in ("Affine", "Linear") and len(self.preds[p]) == 1:
+                    step_via = lambda via: p if via is None else "composite"  # noqa: E731
+                else:
+                    step_via = lambda via: "composite"  # noqa: E731
+                sub = {}
                 for (src, _key), (mat, dly, via) in inner.items():
                     if delay is not None:
                         if np.all(delay == delay[0]):
                             dly = dly + int(delay[0])
-                        elif via is None and mat.shape[0] == mat.shape[1] and (mat != _eye(mat.shape[0])).nnz == 0:
+                        elif via is None:
                             dly = dly + delay.astype(np.int64)  # per element of the source: per pre neuron
                         else:
-                            _refuse(p, "delays that differ between elements of a mixed (weighted) signal would "
-                                    "make per-synapse delays that spikeforge can only express per pre neuron; "
-                                    "put the Delay right after the spiking node")
-                    new = m @ mat
+                            _refuse(p, "delays that differ between elements of a weighted sum would be per-synapse "
+                                    "delays; spikeforge's NIR mapping takes them per source neuron only: put the "
+                                    "Delay right after the spiking node")
                     key = (src, dly.tobytes())
-                    new_via = p if (via is None and self._kind(self.nodes[p]) in ("Affine", "Linear")
-                                    and mat.shape[0] == mat.shape[1] and (mat != _eye(mat.shape[0])).nnz == 0
-                                    and len(self.preds[p]) == 1) else "composite"
-                    if kind in ("Delay", "Identity", "Flatten") and via is not None:
-                        new_via = via
-                    if kind in ("Delay", "Identity", "Flatten") and via is None:
-                        new_via = None
                     if key in sub:
-                        sub[key][0] = sub[key][0] + new
+                        sub[key][0] = sub[key][0] + m @ mat
                         sub[key][2] = "composite"
                     else:
-                        sub[key] = [new, dly, new_via]
+                        sub[key] = [m @ mat, dly, step_via(via)]
                 sub_bias = None if inner_bias is None else m @ inner_bias
                 if b is not None:
                     sub_bias = b if sub_bias is None else sub_bias + b
@@ -537,6 +536,8 @@ class _Reader:
         if len(preds) != 1:
             _refuse(name, f"an Output node needs exactly one input edge, it has {len(preds)}")
         src = preds[0]
+        while self._kind(self.nodes[src]) == "Identity" and len(self.preds[src]) == 1:
+            src = self.preds[src][0]  # a subgraph's Output node passes its input on
         kind = self._kind(self.nodes[src])
         if kind == "Input" or kind in ("LIF", "CubaLIF", "IF"):
             probe = self.net.record_spikes(src)
@@ -558,11 +559,6 @@ def _positive(value, what):
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{what}: {value} ms: must be finite and > 0")
     return float(value)
-
-
-def _eye(n):
-    import scipy.sparse as sp
-    return sp.identity(n, format="csr")
 
 
 def set_inputs(net: Network, inputs: dict) -> None:

@@ -182,6 +182,48 @@ def test_delay_scale_li_if_pooling_and_flatten_equal_the_reference():
         assert got["lif"].sum() > 10 and got["if"].sum() > 5 and np.abs(v).max() > 0.01
 
 
+def test_conv1d_and_a_nested_graph_equal_the_reference(tmp_path):
+    rng = np.random.default_rng(4)
+    # Conv1d with stride, padding, dilation and bias (into a LIF: a bias needs a leaky node)
+    conv = nir.Conv1d(input_shape=10, weight=rng.normal(0.3, 0.4, (3, 2, 3)), stride=2, padding=1, dilation=2,
+                      groups=1, bias=rng.normal(0.05, 0.02, 3))
+    lif = nir.LIF(tau=np.full(12, 0.003), r=np.full(12, 2.0), v_leak=np.zeros(12), v_threshold=np.full(12, 0.3),
+                  v_reset=np.zeros(12))
+    graph = nir.NIRGraph(nodes={"in": nir.Input(input_type={"input": np.array([2, 10])}), "conv": conv, "lif": lif,
+                                "out": nir.Output(output_type={"output": np.array([12])})},
+                         edges=[("in", "conv"), ("conv", "lif"), ("lif", "out")], type_check=False)
+    # a subgraph "sub" (Input -> Linear -> LIF -> Output) inside an outer graph, and the same flat
+    w = rng.normal(0.5, 0.5, (4, 3))
+    def inner():
+        return {"w": nir.Linear(weight=w), "n": nir.LIF(tau=np.full(4, 0.002), r=np.ones(4), v_leak=np.zeros(4),
+                                                        v_threshold=np.full(4, 0.1), v_reset=np.zeros(4))}
+    sub = nir.NIRGraph(nodes={"i": nir.Input(input_type={"input": np.array([3])}), **inner(),
+                              "o": nir.Output(output_type={"output": np.array([4])})},
+                       edges=[("i", "w"), ("w", "n"), ("n", "o")])
+    nested = nir.NIRGraph(nodes={"in": nir.Input(input_type={"input": np.array([3])}), "sub": sub,
+                                 "out": nir.Output(output_type={"output": np.array([4])})},
+                          edges=[("in", "sub"), ("sub", "out")])
+    nir.write(tmp_path / "nested.nir", nested)
+    flat = nir.NIRGraph(nodes={"in": nir.Input(input_type={"input": np.array([3])}), **inner(),
+                               "out": nir.Output(output_type={"output": np.array([4])})},
+                        edges=[("in", "w"), ("w", "n"), ("n", "out")])
+    net_conv = snir.read(graph, dt=0.1)
+    net_nested = snir.read(tmp_path / "nested.nir", dt=0.1)
+    assert list(net_nested.populations) == ["sub.n"] and list(net_nested.projections) == ["sub.w", "sub.w:inh"]
+    steps = 100
+    for trial in range(10):
+        x = (rng.random((steps, 2, 10)) < 0.2).astype(np.uint8)
+        snir.set_inputs(net_conv, {"in": x})
+        _, got = _run(net_conv, steps, ["lif"])
+        want = ref.simulate(graph, {"in": x}, steps, 0.1)
+        assert np.array_equal(got["lif"], want["lif"]) and got["lif"].sum() > 10, trial
+        y = (rng.random((steps, 3)) < 0.2).astype(np.uint8)
+        snir.set_inputs(net_nested, {"in": y})
+        _, got = _run(net_nested, steps, ["sub.n"])
+        want = ref.simulate(flat, {"in": y}, steps, 0.1)
+        assert np.array_equal(got["sub.n"], want["n"]) and got["sub.n"].sum() > 10, trial
+
+
 # -- round trips -------------------------------------------------------------------------------------
 def _assert_same_graph(a, b, rtol):
     assert sorted(a.edges) == sorted(b.edges)
