@@ -33,9 +33,20 @@ from scipy.linalg import expm
 NEURONS = {"LIF", "LI", "IF", "I", "CubaLIF", "CubaLI"}
 
 
+_EXPM = {}
+
+
+def _expm(a):
+    """expm, remembered per matrix (the same neurons are simulated on many inputs)."""
+    key = a.tobytes() + bytes(a.shape)
+    if key not in _EXPM:
+        _EXPM[key] = expm(a)
+    return _EXPM[key]
+
+
 def _zoh(a, b, h):
     """Exact step of x' = a x + b u over h from x with u constant: returns (decay, gain)."""
-    m = expm(np.array([[a, b], [0.0, 0.0]]) * h)
+    m = _expm(np.array([[a, b], [0.0, 0.0]]) * h)
     return m[0, 0], m[0, 1]
 
 
@@ -157,7 +168,7 @@ class Reference:
                 r = par["r"][i]
                 if kind in ("LIF", "LI"):
                     tau, vl = par["tau"][i], par["v_leak"][i]
-                    m = expm(np.array([[-1.0 / tau, (vl + r * b[i]) / tau], [0.0, 0.0]]) * h)
+                    m = _expm(np.array([[-1.0 / tau, (vl + r * b[i]) / tau], [0.0, 0.0]]) * h)
                     c["P"].append(m)
                     c["g"][i] = _zoh(-1.0 / tau, r / tau, h)[1]
                 elif kind in ("IF", "I"):
@@ -168,7 +179,7 @@ class Reference:
                 else:
                     tm, ts, vl, wi = par["tau_mem"][i], par["tau_syn"][i], par["v_leak"][i], par["w_in"][i]
                     a = np.array([[-1.0 / tm, r / tm, vl / tm], [0.0, -1.0 / ts, wi * b[i] / ts], [0.0, 0.0, 0.0]])
-                    c["P"].append(expm(a * h))
+                    c["P"].append(_expm(a * h))
                     c["g"][i] = _zoh(-1.0 / ts, wi / ts, h)[1]
             c["P"] = np.array(c["P"])
             coef[name] = c
