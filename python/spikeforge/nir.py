@@ -749,3 +749,38 @@ def _from(dist):
 def _values(v, n):
     a = np.asarray(v, dtype=np.float64).reshape(-1)
     return np.full(n, a[0]) if a.size == 1 else a
+
+
+# ------------------------------------------------------------------------------------------------
+# command line: python3 -m spikeforge.nir (the network file is what `spikeforge run` takes)
+# ------------------------------------------------------------------------------------------------
+def main(argv=None) -> int:
+    """Converts between NIR graphs and spikeforge network files (JSON):
+    python3 -m spikeforge.nir IN.nir --dt 0.1 [--input NAME=FILE.npy ...] --out OUT.json
+    python3 -m spikeforge.nir IN.json --out OUT.nir"""
+    import argparse
+    ap = argparse.ArgumentParser(prog="python3 -m spikeforge.nir", description=main.__doc__.split("\n")[0])
+    ap.add_argument("file", help="a .nir graph (to JSON) or a spikeforge network file .json (to NIR)")
+    ap.add_argument("--out", required=True, help="OUT.json or OUT.nir")
+    ap.add_argument("--dt", type=float, help="time step in ms (required to read a NIR graph)")
+    ap.add_argument("--time-unit-ms", type=float, default=1000.0, help="NIR's time unit in ms (default 1000: seconds)")
+    ap.add_argument("--input", action="append", default=[], metavar="NAME=FILE.npy",
+                    help="spikes of Input node NAME: a .npy array (steps, *shape) of 0/1")
+    a = ap.parse_args(argv)
+    if a.file.endswith(".json"):
+        write(Network.load(a.file), a.out, time_unit_ms=a.time_unit_ms)
+        return 0
+    if a.dt is None:
+        ap.error("--dt: required to read a NIR graph (NIR has no time step)")
+    inputs = {}
+    for item in a.input:
+        name, sep, path = item.partition("=")
+        if not sep:
+            ap.error(f"--input {item}: expected NAME=FILE.npy")
+        inputs[name] = np.load(path)
+    read(a.file, dt=a.dt, inputs=inputs, time_unit_ms=a.time_unit_ms).save(a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -379,3 +379,26 @@ def test_a_missing_nir_package_fails_loudly():
     env = dict(os.environ)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert "ERR spikeforge.nir needs the 'nir' package: pip install nir" in out.stdout, out.stderr
+
+
+def test_the_converter_writes_the_network_file_spikeforge_run_takes(tmp_path):
+    exact = np.loadtxt(DATA / "lif_exact.csv", delimiter=",")
+    np.save(tmp_path / "in.npy", exact[:, :1])
+    env = dict(os.environ)
+    cmd = [sys.executable, "-m", "spikeforge.nir", str(DATA / "lif_norse.nir"), "--dt", "0.1",
+           "--input", f"input={tmp_path / 'in.npy'}", "--out", str(tmp_path / "lif.json")]
+    subprocess.run(cmd, check=True, env=env, timeout=120)
+    net = sf.Network.load(tmp_path / "lif.json")
+    sim = sf.Simulator(net, threads=1)
+    sim.run(100.0, progress=False)
+    assert np.nonzero(snir.spike_raster(sim.spikes("output"), 1, 1000, 0.1)[:, 0])[0].tolist() == [460, 510, 710, 760]
+    # and back to NIR from the network file (no hints there: Affine with b = 0 comes back as Linear)
+    subprocess.run([sys.executable, "-m", "spikeforge.nir", str(tmp_path / "lif.json"), "--out",
+                    str(tmp_path / "lif.nir")], check=True, env=env, timeout=120)
+    back = nir.read(tmp_path / "lif.nir")
+    assert sorted(back.edges) == [("0", "1"), ("1", "output"), ("input", "0")]
+    assert type(back.nodes["0"]).__name__ == "Linear" and type(back.nodes["1"]).__name__ == "LIF"
+    assert float(back.nodes["1"].tau[0]) == pytest.approx(0.0025, rel=1e-6)
+    out = subprocess.run([sys.executable, "-m", "spikeforge.nir", str(DATA / "lif_norse.nir"), "--out", "x.json"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode != 0 and "--dt: required to read a NIR graph" in out.stderr
