@@ -19,7 +19,8 @@ from . import _core
 from .connectors import FromList
 from .network import Network
 
-__all__ = ["read", "write", "set_inputs", "spike_raster", "NO_LEAK_TAU_MS", "UNREACHABLE_THRESHOLD"]
+__all__ = ["read", "write", "to_graph", "set_inputs", "spike_raster", "main", "NO_LEAK_TAU_MS",
+           "UNREACHABLE_THRESHOLD"]
 
 #: tau_m (ms) standing for "no leak" (IF, I): exp(-dt/tau_m) is exactly 1.0 for any dt < 1e13 ms.
 NO_LEAK_TAU_MS = 1e30
@@ -730,7 +731,9 @@ def to_graph(network: Network, *, time_unit_ms: float = 1000.0):
         if np.any(off != 0) and post not in with_bias:
             raise ValueError(f"nir.write: population '{post}': i_offset without an incoming projection to carry it "
                              "as an Affine bias")
-    for q in core.probes:
+    for q in core.probes:  # whole-population probes only: an Output node carries every element
+        if len(q.neurons):
+            continue
         if q.kind == _core.Probe.Kind.Spikes and q.target in nodes:
             nodes[q.name] = nir.Output(output_type={"output": np.array([sizes[q.target]])})
             edges.append((q.target, q.name))
