@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 
 import numpy as np
 
@@ -37,6 +38,18 @@ def count(value, obj: str, field: str, maximum: int = _UINT32_MAX) -> int:
     if n < 0 or n > maximum:
         raise ValueError(f"{obj}: {field}: {n}: must be in [0, {maximum}]")
     return n
+
+
+def path(value, what: str) -> str:
+    """A file path: str or os.PathLike (bytes paths are refused), not empty."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{what}: path: expected a str or path-like, got {type(value).__name__}")
+    p = os.fspath(value)
+    if not isinstance(p, str):
+        raise TypeError(f"{what}: path: expected a str path, got {type(p).__name__}")
+    if not p:
+        raise ValueError(f"{what}: path: must not be empty")
+    return p
 
 
 def seed(value, obj: str) -> int:

@@ -132,6 +132,21 @@ class Simulator:
         recordings and spike counts are cleared (arrays handed out earlier stay as they were)."""
         self._sim.reset()
 
+    # -- checkpoints -----------------------------------------------------------------------------
+    def save_state(self, path) -> None:
+        """Writes a checkpoint to `path` (str or path-like): everything needed to continue this
+        run bit for bit (docs/checkpoints.md). May be called between runs or from a progress
+        callback; the file is replaced only once it is complete."""
+        self._sim.save_state(_checks.path(path, "simulator save_state"))
+
+    def load_state(self, path) -> None:
+        """Continues from the checkpoint at `path`: this simulator must be built from the same
+        network (and seed and double_weights) as the one that saved it; the thread count may
+        differ. Time, neuron state, input in flight, weights and plasticity state come from the
+        file; recordings start empty. A file that does not match raises ValueError naming what
+        differs, and nothing changes."""
+        self._sim.load_state(_checks.path(path, "simulator load_state"))
+
     @property
     def time(self) -> float:
         """Simulated time in ms."""

@@ -137,6 +137,26 @@ public:
     for (auto& s : stores_) s.clear();
   }
 
+  void save_state(const std::string& path) {
+    ensure_idle();
+    py::gil_scoped_release release;
+    sim_.save_state(path);
+  }
+
+  void load_state(const std::string& path) {
+    if (running_ && phase_ == Phase::Progress && std::this_thread::get_id() == runner_) {
+      throw py::value_error("simulator: load_state() called from inside the progress callback of a run: the run "
+                            "would continue from the loaded time (return False from the callback to stop the run, "
+                            "then load)");
+    }
+    ensure_idle();
+    {
+      py::gil_scoped_release release;
+      sim_.load_state(path);
+    }
+    for (auto& s : stores_) s.clear();
+  }
+
   py::tuple spikes(const std::string& name) {
     ensure_idle();
     const std::size_t q = probe_index(name, Probe::Kind::Spikes);
@@ -394,6 +414,8 @@ void bind_simulator(py::module_& m) {
       .def_property_readonly("backend", &PySimulator::backend_name)
       .def_property_readonly("network", &PySimulator::network, py::return_value_policy::copy)
       .def("reset", &PySimulator::reset)
+      .def("save_state", &PySimulator::save_state, py::arg("path"))
+      .def("load_state", &PySimulator::load_state, py::arg("path"))
       .def("spikes", &PySimulator::spikes, py::arg("name"))
       .def("state", &PySimulator::state, py::arg("name"))
       .def("weight_snapshots", &PySimulator::weight_snapshots, py::arg("name"))

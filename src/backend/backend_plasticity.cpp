@@ -5,7 +5,15 @@
 
 namespace spikeforge {
 
-// Defaults for backends that run no plasticity: refusing is better than silently not learning.
+// Defaults for backends without checkpoints or plasticity: refusing is better than silently not
+// saving or not learning.
+void Backend::save_state(core::StateWriter&) const {
+  throw UnsupportedError("backend '" + std::string(name()) + "' has no checkpoints yet (save_state); 'cpu' has");
+}
+void Backend::load_state(core::StateReader&) {
+  throw UnsupportedError("backend '" + std::string(name()) + "' has no checkpoints yet (load_state); 'cpu' has");
+}
+
 void Backend::set_learning(std::size_t, bool) {
   throw UnsupportedError("backend '" + std::string(name()) + "' does not run plasticity (set_learning)");
 }

@@ -1,3 +1,4 @@
+#include <spikeforge/backend/checkpoint.hpp>
 #include <spikeforge/backend/simulator.hpp>
 #include <spikeforge/core/error.hpp>
 #include <spikeforge/core/log.hpp>
@@ -49,6 +50,9 @@ void Simulator::run(double duration_ms, std::function<bool(double, double)> prog
   }
   if (progress && total == 0) progress(time(), t_end);
 }
+
+void Simulator::save_state(const std::string& path) const { save_checkpoint(path, network_, options_, *backend_); }
+void Simulator::load_state(const std::string& path) { load_checkpoint(path, network_, options_, *backend_); }
 
 double Simulator::time() const { return static_cast<double>(backend_->steps()) * backend_->dt(); }
 double Simulator::dt() const { return backend_->dt(); }

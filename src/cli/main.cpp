@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -238,6 +239,43 @@ model::Network with_weights(const Simulator& sim) {
   return net;
 }
 
+/// Ctrl-C during a run that writes checkpoints: the run stops at the next step boundary and the
+/// checkpoint is written before the program exits.
+volatile std::sig_atomic_t interrupted = 0;
+extern "C" void on_interrupt(int) { interrupted = 1; }
+
+/// Runs `sim` for `duration` ms in pieces: a checkpoint to `checkpoint` after every `every_ms` of
+/// simulated time (0: only at the end) and at the end; Ctrl-C stops at the next piece and saves.
+/// Returns false when interrupted.
+bool run_with_checkpoints(Simulator& sim, double duration, const std::string& checkpoint, double every_ms) {
+  const std::uint64_t total = model::run_steps(sim.dt(), duration, sim.backend().steps(), "command line", "--duration");
+  const std::uint64_t every =
+      every_ms > 0.0 ? std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(every_ms / sim.dt()))) : total;
+  // Pieces of at most 1 % of the run (and never past a checkpoint), so Ctrl-C answers promptly.
+  const std::uint64_t piece = std::max<std::uint64_t>(1, total / 100);
+  const auto previous = std::signal(SIGINT, on_interrupt);
+  std::uint64_t done = 0, since = 0;
+  bool stopped = false;
+  while (done < total) {
+    const std::uint64_t n = std::min({piece, total - done, every - since});
+    sim.backend().run_steps(n);
+    done += n;
+    since += n;
+    if (interrupted) {
+      stopped = true;
+      break;
+    }
+    if (since == every && done < total) {
+      sim.save_state(checkpoint);
+      since = 0;
+    }
+  }
+  std::signal(SIGINT, previous);
+  sim.save_state(checkpoint);
+  std::printf("checkpoint at t = %.6g ms written to %s\n", sim.time(), checkpoint.c_str());
+  return !stopped;
+}
+
 std::string backend_list() {
   std::string s;
   for (const auto& n : backend_names()) s += (s.empty() ? "" : ", ") + n;
@@ -249,13 +287,17 @@ int cmd_run(int argc, char** argv) {
   known.insert(known.end(), {{"duration", "a number of ms (decimal, e.g. 1000 or 2.5e3), >= 0"},
                              {"save-weights", "OUT.json"},
                              {"spikes", "OUT.csv"},
+                             {"checkpoint", "OUT.state"},
+                             {"checkpoint-every", "a number of ms (decimal), > 0"},
+                             {"resume", "IN.state (a checkpoint of the same network)"},
                              {"quiet", ""}});
   const Args a = parse(argc, argv, "run", known, 1);
   if (a.has("help")) {
     std::cout << "usage: spikeforge run FILE [--backend cpu|cpu-fixed|fpga-sim|fpga] [--duration MS]\n"
                  "                      [--seed S] [--threads T] [--device /dev/ttyUSB1] [--baud 1000000]\n"
                  "                      [--core-neurons N --core-axons NA] [--save-weights OUT.json]\n"
-                 "                      [--spikes OUT.csv]\n"
+                 "                      [--spikes OUT.csv] [--checkpoint OUT.state [--checkpoint-every MS]]\n"
+                 "                      [--resume IN.state]\n"
                  "Runs the network for --duration ms (default 1000) and prints, per population, the spike\n"
                  "count and mean rate, and the wall-clock time. Several backends separated by commas\n"
                  "(--backend cpu,fpga-sim) run one after another and print side by side; --spikes and\n"
@@ -264,6 +306,11 @@ int cmd_run(int argc, char** argv) {
                  "recorded spike as probe,time_ms,id. --threads: cpu worker threads, 0 (default) = automatic;\n"
                  "results are identical for any count. A run ends at most 2^48 steps from t = 0. The memory\n"
                  "a network may need is capped by SPIKEFORGE_MEMORY_LIMIT (e.g. 8G; default: MemAvailable).\n"
+                 "--resume continues from a checkpoint of the same network (and --seed) for --duration more ms\n"
+                 "(spike counts and rates include the time before it; --spikes holds the spikes after it).\n"
+                 "--checkpoint writes one at the end, and every --checkpoint-every ms of simulated time;\n"
+                 "Ctrl-C stops the run at the next step boundary and writes it before exiting (code 130).\n"
+                 "Checkpoints continue bit for bit with any --threads (docs/checkpoints.md).\n"
                  "Backends: "
               << backend_list() << "\n";
     return 0;
@@ -282,20 +329,34 @@ int cmd_run(int argc, char** argv) {
       bad_option("--backend", "'" + names.back() + "': must be one of " + backend_list() + " (several: comma-separated)");
     at = comma + 1;
   }
-  for (const char* out : {"spikes", "save-weights"})
+  for (const char* out : {"spikes", "save-weights", "checkpoint"})
     if (a.has(out)) check_writable(std::string("--") + out, a.get(out));
+  const bool checkpoints = a.has("checkpoint") || a.has("resume");
+  if (checkpoints && names.size() > 1) {
+    bad_option(a.has("checkpoint") ? "--checkpoint" : "--resume", "takes one backend, not '" + base.backend + "'");
+  }
+  if (a.has("checkpoint-every") && !a.has("checkpoint")) {
+    bad_option("--checkpoint-every", "needs --checkpoint OUT.state (the file to write)");
+  }
+  const double every = real_option(a, "checkpoint-every", 0.0, std::numeric_limits<double>::min(),
+                                   std::numeric_limits<double>::max(), "a number of ms (decimal), > 0");
   const std::string file = need_file(a);
   const model::Network net = model::load_json(file);
   model::validate(net);
-  model::run_steps(net.dt, duration, 0, "command line", "--duration");
   std::vector<std::unique_ptr<Simulator>> sims;
   std::vector<double> walls;
+  bool completed = true;
   for (const auto& name : names) {
     SimulatorOptions opt = base;
     opt.backend = name;
     const auto t0 = std::chrono::steady_clock::now();
     sims.push_back(std::make_unique<Simulator>(net, opt));
-    sims.back()->run(duration);
+    Simulator& sim = *sims.back();
+    if (a.has("resume")) sim.load_state(a.get("resume"));
+    // The run ends at most 2^48 steps from t = 0, counted from where it resumes.
+    model::run_steps(net.dt, duration, sim.backend().steps(), "command line", "--duration");
+    if (a.has("checkpoint")) completed = run_with_checkpoints(sim, duration, a.get("checkpoint"), every);
+    else sim.run(duration);
     walls.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   std::printf("network %s, %.1f ms simulated (dt = %g ms)\n", file.c_str(), sims[0]->time(), net.dt);
@@ -327,6 +388,10 @@ int cmd_run(int argc, char** argv) {
   if (a.has("save-weights")) {
     model::save_json(with_weights(sim), a.get("save-weights"));
     std::printf("weights saved into %s\n", a.get("save-weights").c_str());
+  }
+  if (!completed) {
+    std::printf("interrupted at t = %.6g ms: continue with --resume %s\n", sim.time(), a.get("checkpoint").c_str());
+    return 130;
   }
   return 0;
 }

@@ -220,6 +220,70 @@ public:
   void set_weights(std::span<const double> weights) override { store_.set_weights(weights); }
   std::vector<double> eligibility() const override { return {eligibility_.begin(), eligibility_.end()}; }
 
+  void save_state(core::StateWriter& out) const override {
+    out.section("plastic projection");
+    out.scalar<std::uint8_t>(learning_ ? 1 : 0);
+    out.scalar<std::uint32_t>(sizeof(W));
+    out.array(store_.weights());
+    out.array(parts_[0].pre_tr.values());
+    out.array(post_tr_.values());
+    out.array(eligibility_);
+    out.array(rate_);
+    // Post spikes waiting for the dendritic delay: the partitions' lists of each slot, joined
+    // (partition order is neuron order).
+    out.scalar<std::uint32_t>(dendritic_steps_);
+    for (std::size_t slot = 0; slot < dendritic_steps_; ++slot) {
+      std::vector<std::uint32_t> ids;
+      for (const Part& p : parts_) ids.insert(ids.end(), p.ring[slot].ids.begin(), p.ring[slot].ids.end());
+      out.scalar<std::uint64_t>(parts_[0].ring[slot].stamp);
+      out.array(ids);
+    }
+  }
+
+  std::function<void()> load_state(core::StateReader& in) override {
+    in.section("plastic projection");
+    const bool learning = in.scalar<std::uint8_t>() != 0;
+    const auto width = in.scalar<std::uint32_t>();
+    if (width != sizeof(W)) {
+      in.fail("weights and traces were saved in " + std::string(width == 8 ? "double" : "single") +
+              " precision, this simulator keeps them in " + (sizeof(W) == 8 ? "double" : "single") +
+              " (the double_weights option must match)");
+    }
+    auto weights = in.array<double>(store_.size(), "weights");
+    auto pre = in.array<W>(parts_[0].pre_tr.values().size(), "pre-synaptic traces");
+    auto post = in.array<W>(post_tr_.values().size(), "post-synaptic traces");
+    auto eligibility = in.array<W>(eligibility_.size(), "eligibility traces");
+    auto rate = in.array<W>(rate_.size(), "rate estimates of synaptic scaling");
+    if (in.scalar<std::uint32_t>() != dendritic_steps_) in.fail("dendritic delay slots differ from this network's");
+    std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> ring(dendritic_steps_);
+    for (auto& [stamp, ids] : ring) {
+      stamp = in.scalar<std::uint64_t>();
+      ids = in.array<std::uint32_t>();
+      for (std::uint32_t id : ids) {
+        if (id >= store_.post_size()) in.fail("a delayed post spike of neuron " + std::to_string(id) + " is out of range");
+      }
+    }
+    return [this, learning, weights = std::move(weights), pre = std::move(pre), post = std::move(post),
+            eligibility = std::move(eligibility), rate = std::move(rate), ring = std::move(ring)] {
+      learning_ = learning;
+      store_.set_weights(weights);
+      for (Part& p : parts_) std::copy(pre.begin(), pre.end(), p.pre_tr.values().begin());
+      std::copy(post.begin(), post.end(), post_tr_.values().begin());
+      eligibility_ = eligibility;
+      rate_ = rate;
+      for (std::size_t slot = 0; slot < ring.size(); ++slot) {
+        for (std::size_t p = 0; p < parts_.size(); ++p) {
+          DelayedPost& d = parts_[p].ring[slot];
+          d.stamp = ring[slot].first;
+          d.ids.clear();
+          for (std::uint32_t id : ring[slot].second) {
+            if (id >= part_bounds_[p] && id < part_bounds_[p + 1]) d.ids.push_back(id);
+          }
+        }
+      }
+    };
+  }
+
   std::size_t bytes() const noexcept override {
     std::size_t parts = parts_.capacity() * sizeof(Part) + part_bounds_.capacity() * sizeof(std::uint32_t);
     for (const Part& p : parts_) {

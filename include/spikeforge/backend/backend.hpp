@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <spikeforge/core/state_archive.hpp>
 #include <spikeforge/model/network.hpp>
 #include <spikeforge/model/records.hpp>
 #include <spikeforge/model/resolve.hpp>
@@ -83,6 +84,12 @@ public:
   virtual void set_learning(std::size_t projection, bool on);
   virtual void set_modulator(double modulator);
   virtual void set_modulator_callback(std::function<double(double t_ms)> callback);
+
+  /// Checkpoints (docs/checkpoints.md): the backend's state in a form that continues bit for bit
+  /// after load_state on a backend built from the same network. load_state checks everything before
+  /// it changes anything. Backends without checkpoints throw UnsupportedError.
+  virtual void save_state(core::StateWriter& out) const;
+  virtual void load_state(core::StateReader& in);
 };
 
 /// Makes a backend for a validated network, given its names resolved (model::resolve).

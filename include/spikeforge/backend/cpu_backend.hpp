@@ -36,6 +36,9 @@ public:
     engine_.set_modulator_callback(std::move(callback));
   }
 
+  void save_state(core::StateWriter& out) const override { engine_.save_state(out); }
+  void load_state(core::StateReader& in) override { engine_.load_state(in); }
+
   engine::Engine& engine() noexcept { return engine_; }
 
 private:

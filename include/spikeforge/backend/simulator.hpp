@@ -79,6 +79,15 @@ public:
   /// Synapse storage bytes per synapse of the backend.
   double bytes_per_synapse() const;
 
+  /// Checkpoints (docs/checkpoints.md): save_state writes everything a continuation needs to `path`;
+  /// load_state reads such a file into this simulator, which must be built from the same network
+  /// description (any thread count), and continues from its time, bit for bit as if the run had
+  /// not stopped. Recordings start empty after load_state. A file that does not match (another
+  /// network, format version, precision or seed; truncated or damaged) raises ValidationError
+  /// naming it and what differs, and changes nothing.
+  void save_state(const std::string& path) const;
+  void load_state(const std::string& path);
+
   Backend& backend() noexcept { return *backend_; }
   const Backend& backend() const noexcept { return *backend_; }
 

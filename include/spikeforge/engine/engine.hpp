@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <spikeforge/core/state_archive.hpp>
 #include <spikeforge/engine/input_ring.hpp>
 #include <spikeforge/engine/neuron_group.hpp>
 #include <spikeforge/engine/plastic_store.hpp>
@@ -115,6 +116,16 @@ public:
   const PlasticProjection* plastic(std::size_t projection) const;
   /// Bytes owned by projection `projection` divided by its synapse count.
   double projection_bytes_per_synapse(std::size_t projection) const;
+
+  /// Checkpoints (docs/checkpoints.md). save_state writes everything a continuation needs: time,
+  /// neuron state and refractory periods, input in flight (delay rings, queued direct input),
+  /// weights of every projection, plastic traces and switches, spike-time source positions,
+  /// currents, spike counts and the modulator value; the probes' records are not part of it. The
+  /// format does not depend on the thread count. load_state reads it into an engine built from
+  /// the same network and options (any thread count), and checks every size first: on an Error
+  /// nothing has changed.
+  void save_state(core::StateWriter& out) const;
+  void load_state(core::StateReader& in);
 
   /// Direct access for tests and tools.
   NeuronGroup& group(std::size_t population);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace spikeforge::engine {
@@ -31,6 +32,9 @@ public:
   }
   void clear() noexcept { std::fill(data_.begin(), data_.end(), 0.0); }
   std::size_t bytes() const noexcept { return data_.size() * sizeof(double); }
+  /// Every accumulator (a checkpoint saves and restores them).
+  std::span<double> data() noexcept { return data_; }
+  std::span<const double> data() const noexcept { return data_; }
 
 private:
   std::size_t neurons_ = 0, length_ = 1;

@@ -21,6 +21,8 @@ public:
   virtual std::span<double> state(std::string_view name) = 0;
   virtual std::span<const std::string_view> state_names() const noexcept = 0;
   virtual void clear_refractory() noexcept = 0;
+  /// Per neuron the first step it integrates again (refractory models; empty otherwise).
+  virtual std::span<double> refractory_until() noexcept = 0;
   /// The state a receptor's input adds into when the step is given no input slots (the engine's
   /// direct input), or nullptr when the model takes input only through slots (lif_delta and
   /// izhikevich, whose input jumps v before the threshold check).
@@ -42,6 +44,7 @@ public:
   std::span<double> state(std::string_view name) override { return kernel_.state(name); }
   std::span<const std::string_view> state_names() const noexcept override { return Kernel::state_names; }
   void clear_refractory() noexcept override { kernel_.clear_refractory(); }
+  std::span<double> refractory_until() noexcept override { return kernel_.refractory_until(); }
   double* direct_input(std::size_t receptor) noexcept override {
     if constexpr (requires { kernel_.input_state(receptor); }) return kernel_.input_state(receptor).data();
     else return nullptr;

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <tuple>
 #include <vector>
 
+#include <spikeforge/core/state_archive.hpp>
 #include <spikeforge/engine/input_ring.hpp>
 #include <spikeforge/engine/sparse_layout.hpp>
 #include <spikeforge/model/network.hpp>
@@ -184,6 +186,12 @@ public:
   virtual void set_weights(std::span<const double> weights) = 0;
   /// Eligibility per synapse in storage order (empty for rules without one).
   virtual std::vector<double> eligibility() const = 0;
+  /// Checkpoints (docs/checkpoints.md): weights, traces, eligibilities, rate estimates, post spikes
+  /// waiting for their dendritic delay and the learning switch, independent of the partitions.
+  virtual void save_state(core::StateWriter& out) const = 0;
+  /// Reads what save_state wrote and returns the change, to be applied once everything else of the
+  /// checkpoint has been read (nothing changes before: a bad checkpoint leaves the projection as it was).
+  virtual std::function<void()> load_state(core::StateReader& in) = 0;
   /// Every byte the projection owns: synapse arrays, indices, traces, eligibilities, the objects.
   virtual std::size_t bytes() const noexcept = 0;
 

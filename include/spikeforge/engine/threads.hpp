@@ -15,6 +15,17 @@
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 
+#if defined(__SANITIZE_THREAD__)
+#define SPIKEFORGE_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SPIKEFORGE_TSAN 1
+#endif
+#endif
+#if defined(SPIKEFORGE_TSAN)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace spikeforge::engine {
 
 /// CPU time of the calling thread in seconds: unlike wall time it does not count the time the
@@ -24,6 +35,19 @@ double thread_cpu_seconds() noexcept;
 /// The arena shared by every team of `parts` partitions in the process (one per concurrency
 /// min(parts, cores)).
 tbb::task_arena& shared_arena(std::size_t parts);
+
+/// Tells ThreadSanitizer about the team's hand-offs through oneTBB. Debian's libtbb is not built
+/// with TSan, so the release/acquire pair inside it that orders a task's construction on the
+/// calling thread before its execution on a worker (and a worker's last writes before
+/// task_group::wait returns) is invisible to it; these two calls state that order on the team's
+/// own addresses. Without TSan they are empty.
+#if defined(SPIKEFORGE_TSAN)
+inline void tsan_release(void* address) noexcept { __tsan_release(address); }
+inline void tsan_acquire(void* address) noexcept { __tsan_acquire(address); }
+#else
+inline void tsan_release(void*) noexcept {}
+inline void tsan_acquire(void*) noexcept {}
+#endif
 
 /// During run() the calling thread and up to R - 1 oneTBB tasks in the team's arena form a team:
 /// they stay alive for the whole call and meet at each phase through atomics (a spin, then yield,
@@ -101,16 +125,25 @@ void ThreadTeam::run(F&& serial) {
   arena_.execute([&] {
     tbb::task_group tasks;
     const std::uint64_t start = phase_.load(std::memory_order_relaxed);
-    for (std::size_t r = 1; r < runners_; ++r) tasks.run([this, r, start] { worker(r, start); });
+    tsan_release(this);
+    for (std::size_t r = 1; r < runners_; ++r) {
+      tasks.run([this, r, start] {
+        tsan_acquire(this);
+        worker(r, start);
+        tsan_release(&stop_);
+      });
+    }
     try {
       serial();
     } catch (...) {
       stop_.store(true, std::memory_order_release);
       tasks.wait();
+      tsan_acquire(&stop_);
       throw;
     }
     stop_.store(true, std::memory_order_release);
     tasks.wait();
+    tsan_acquire(&stop_);
   });
 }
 

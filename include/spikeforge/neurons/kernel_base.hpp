@@ -92,6 +92,9 @@ public:
 
   /// Ends every refractory period (part of setting the initial state).
   void clear_refractory() noexcept { until_.assign(until_.size(), 0.0); }
+  /// Refractory models: per neuron the first step it integrates again (empty for the others);
+  /// part of the state a checkpoint keeps.
+  std::span<double> refractory_until() noexcept { return until_; }
 
   /// Advances every neuron by one step. in_exc/in_inh: input arriving at the end of the step (the
   /// model's units); the step consumes it: each entry it reads is set to +0.0 in the same pass

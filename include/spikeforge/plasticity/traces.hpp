@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace spikeforge::plasticity {
@@ -51,6 +52,9 @@ public:
     for (std::size_t k = 0; k < K; ++k) v[k] = nearest_ ? T(1) : v[k] + static_cast<T>(count);
   }
   void clear() noexcept { std::fill(value_.begin(), value_.end(), T(0)); }
+  /// Every value, K per neuron (a checkpoint saves and restores them).
+  std::span<T> values() noexcept { return value_; }
+  std::span<const T> values() const noexcept { return value_; }
   std::size_t bytes() const noexcept { return value_.size() * sizeof(T); }
 
 private:

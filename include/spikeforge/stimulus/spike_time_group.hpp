@@ -23,6 +23,10 @@ public:
   }
   std::size_t size() const noexcept { return size_; }
   void rewind() noexcept { cursor_ = 0; }
+  /// Events emitted so far, and the same position set again (a checkpoint); at most events().
+  std::size_t position() const noexcept { return cursor_; }
+  std::size_t events() const noexcept { return events_.size(); }
+  void seek(std::size_t position) noexcept { cursor_ = std::min(position, events_.size()); }
 
   /// Appends the spikes stamped `stamp` to `out`; stamps must be asked for in increasing order.
   void emit(std::uint64_t stamp, SourceSpikes& out) {
