@@ -169,6 +169,15 @@ class _Reader:
             _refuse(name, f"its inputs have different sizes {sorted(sizes)}")
         return max(shapes, key=len)
 
+    def _each(self, name, node, field, n, what):
+        """A field with one value per element (n of them), or one value for all."""
+        a = self._arr(name, node, field).reshape(-1)
+        if a.size == 1:
+            a = np.full(n, a[0])
+        if a.size != n:
+            _refuse(name, f"{field}: {a.size} values for {n} {what}")
+        return a
+
     @staticmethod
     def _arr(name, node, field):
         value = getattr(node, field, None)
@@ -199,11 +208,7 @@ class _Reader:
             if b is not None and b.size != w.shape[0]:
                 _refuse(name, f"bias: {b.size} values for {w.shape[0]} outputs")
         elif kind == "Scale":
-            s = self._arr(name, node, "scale").reshape(-1)
-            if s.size == 1:
-                s = np.full(n_in, s[0])
-            if s.size != n_in:
-                _refuse(name, f"scale: {s.size} values for {n_in} inputs")
+            s = self._each(name, node, "scale", n_in, "inputs")
             m, b, out = sp.diags(s, format="csr"), None, ins
         elif kind == "Flatten":
             nd = len(ins)
@@ -211,11 +216,7 @@ class _Reader:
             out = ins[:start] + (int(np.prod(ins[start:end + 1])),) + ins[end + 1:]
             m, b = sp.identity(n_in, format="csr"), None
         elif kind == "Delay":
-            d = self._arr(name, node, "delay").reshape(-1)
-            if d.size == 1:
-                d = np.full(n_in, d[0])
-            if d.size != n_in:
-                _refuse(name, f"delay: {d.size} values for {n_in} inputs")
+            d = self._each(name, node, "delay", n_in, "inputs")
             steps = d * self.tu / self.dt
             delay = np.rint(steps)
             if np.any(d < 0) or np.any(np.abs(steps - delay) > 1e-6 * np.maximum(1.0, steps)):
@@ -299,15 +300,8 @@ class _Reader:
         n_out, n_in = c_out * n_pos, c_in * int(np.prod(space))
         m = sp.csr_matrix((np.concatenate(vals) if vals else [], (np.concatenate(rows) if rows else [],
                           np.concatenate(cols) if cols else [])), shape=(n_out, n_in))
-        bias = getattr(node, "bias", None)
-        b = None
-        if bias is not None:
-            bias = self._arr(name, node, "bias").reshape(-1)
-            if bias.size == 1:
-                bias = np.full(c_out, bias[0])
-            if bias.size != c_out:
-                _refuse(name, f"bias: {bias.size} values for {c_out} output channels")
-            b = np.repeat(bias, n_pos)
+        b = None if getattr(node, "bias", None) is None else \
+            np.repeat(self._each(name, node, "bias", c_out, "output channels"), n_pos)
         return m, b, (c_out,) + tuple(out_sp)
 
     def _pool(self, name, node, kind, ins):
@@ -438,14 +432,7 @@ class _Reader:
                   "CubaLI": ("tau_syn", "tau_mem", "r", "v_leak", "w_in"),
                   "IF": ("r", "v_threshold", "v_reset"), "I": ("r",)}[kind]
         n = int(np.prod(self.shape(name)))
-        p = {}
-        for f in fields:
-            a = self._arr(name, node, f).reshape(-1)
-            if a.size == 1:
-                a = np.full(n, a[0])
-            if a.size != n:
-                _refuse(name, f"{f}: {a.size} values for {n} neurons")
-            p[f] = a
+        p = {f: self._each(name, node, f, n, "neurons") for f in fields}
         for f in ("tau", "tau_syn", "tau_mem", "r"):
             if f in p and np.any(p[f] <= 0):
                 _refuse(name, f"{f}: {p[f][p[f] <= 0][0]}: must be > 0")
