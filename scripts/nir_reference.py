@@ -13,9 +13,10 @@ The stated semantics it implements, per step k of length dt (h = dt / time_unit_
 - LIF / LI:  v <- expm over h of tau v' = v_leak - v + R b  (b: the bias reaching the node), then
   v += g (W x) with g the zero-order-hold gain of tau v' = -v + R u over h for u = 1.
 - IF / I:    v += R h (W x) (no bias).
+- Threshold: v = b + W x (no memory).
 - CubaLIF / CubaLI: (v, I) <- expm over h of tau_mem v' = v_leak - v + R I, tau_syn I' = -I + w_in b,
   then I += g (W x) with g the zero-order-hold gain of tau_syn I' = -I + w_in u over h.
-- then spiking nodes fire where v >= v_threshold and set v = v_reset.
+- then spiking nodes fire where v >= v_threshold (Threshold: threshold) and set v = v_reset.
 - spikeforge's cpu engine stores each synapse's weight as a 32-bit float: where a neuron node is
   fed by one Affine / Linear node straight from a spiking node, the reference rounds g W to float32
   too (elsewhere it stays in double).
@@ -30,7 +31,11 @@ import argparse
 import numpy as np
 from scipy.linalg import expm
 
-NEURONS = {"LIF", "LI", "IF", "I", "CubaLIF", "CubaLI"}
+NEURONS = {"LIF", "LI", "IF", "I", "CubaLIF", "CubaLI", "Threshold"}
+
+
+def _size(node):
+    return np.asarray(node.threshold if type(node).__name__ == "Threshold" else node.r).size
 
 
 _EXPM = {}
@@ -151,22 +156,25 @@ class Reference:
         neurons = [k for k, v in self.kind.items() if v in NEURONS]
         coef = {}
         for name in neurons:
-            hist[name] = np.zeros((steps, np.asarray(g.nodes[name].r).size))
+            hist[name] = np.zeros((steps, _size(g.nodes[name])))
         for name in neurons:
             node, kind = g.nodes[name], self.kind[name]
-            n = np.asarray(node.r).size
+            n = _size(node)
             out[name] = np.zeros((steps, n))
             # the constant input (biases), evaluated through the graph with no spikes at all
             zero = {k: np.zeros((1, v.shape[1])) for k, v in hist.items()}
             b = sum(self.signal(p, 0, zero, True) for p in self.preds[name])
             b = np.zeros(n) if np.isscalar(b) else np.asarray(b, dtype=np.float64).reshape(-1)
             par = {f: np.broadcast_to(np.asarray(getattr(node, f), dtype=np.float64).reshape(-1), (n,))
-                   for f in ("r", "tau", "tau_mem", "tau_syn", "v_leak", "w_in", "v_threshold", "v_reset")
+                   for f in ("threshold", "r", "tau", "tau_mem", "tau_syn", "v_leak", "w_in", "v_threshold", "v_reset")
                    if getattr(node, f, None) is not None}
             c = {"P": [], "g": np.zeros(n)}
             for i in range(n):
-                r = par["r"][i]
-                if kind in ("LIF", "LI"):
+                r = par["r"][i] if "r" in par else 1.0
+                if kind == "Threshold":  # stateless: v = b + W x every step
+                    c["P"].append(np.array([[0.0, b[i]], [0.0, 1.0]]))
+                    c["g"][i] = 1.0
+                elif kind in ("LIF", "LI"):
                     tau, vl = par["tau"][i], par["v_leak"][i]
                     m = _expm(np.array([[-1.0 / tau, (vl + r * b[i]) / tau], [0.0, 0.0]]) * h)
                     c["P"].append(m)
@@ -213,10 +221,12 @@ class Reference:
                     i_syn = i_syn + drive[name]
                 else:
                     v = P[:, 0, 0] * v + P[:, 0, 1] + drive[name]
-                if kind in ("LIF", "IF", "CubaLIF"):
+                if kind in ("LIF", "IF", "CubaLIF", "Threshold"):
                     node = g.nodes[name]
-                    thr = np.broadcast_to(np.asarray(node.v_threshold, dtype=np.float64).reshape(-1), v.shape)
-                    rst = np.broadcast_to(np.asarray(node.v_reset, dtype=np.float64).reshape(-1), v.shape)
+                    thr = np.broadcast_to(np.asarray(node.threshold if kind == "Threshold" else node.v_threshold,
+                                                     dtype=np.float64).reshape(-1), v.shape)
+                    rst = np.broadcast_to(np.asarray(0.0 if kind == "Threshold" else node.v_reset,
+                                                     dtype=np.float64).reshape(-1), v.shape)
                     spk = v >= thr
                     v = np.where(spk, rst, v)
                     hist[name][k] = spk
@@ -246,7 +256,7 @@ def main():
     inputs = {k: (rng.random((a.steps,) + tuple(np.atleast_1d(v.input_type["input"]))) < 0.1).astype(np.uint8)
               for k, v in graph.nodes.items() if type(v).__name__ == "Input"}
     for name, x in simulate(graph, inputs, a.steps, a.dt, a.time_unit_ms).items():
-        print(name, int(x.sum()) if type(graph.nodes[name]).__name__ in ("LIF", "IF", "CubaLIF") else x[-1][:4])
+        print(name, int(x.sum()) if type(graph.nodes[name]).__name__ in ("LIF", "IF", "CubaLIF", "Threshold") else x[-1][:4])
 
 
 if __name__ == "__main__":

@@ -24,10 +24,13 @@ __all__ = ["read", "write", "to_graph", "set_inputs", "spike_raster", "main", "N
 
 #: tau_m (ms) standing for "no leak" (IF, I): exp(-dt/tau_m) is exactly 1.0 for any dt < 1e13 ms.
 NO_LEAK_TAU_MS = 1e30
+#: tau_m (ms) standing for "no memory" (Threshold): exp(-dt/tau_m) is exactly 0.0 for any dt > 1e-27 ms.
+NO_MEMORY_TAU_MS = 1e-30
 #: v_thresh (mV) of the non-spiking nodes (LI, CubaLI, I): never reached by a finite run.
 UNREACHABLE_THRESHOLD = 1e300
 
-_NEURONS = ("LIF", "CubaLIF", "IF", "LI", "CubaLI", "I")
+_NEURONS = ("LIF", "CubaLIF", "IF", "LI", "CubaLI", "I", "Threshold")
+_SPIKING = ("LIF", "CubaLIF", "IF", "Threshold")
 _LINEAR = ("Affine", "Linear", "Scale", "Flatten", "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d", "Delay",
            "Identity")
 
@@ -148,8 +151,8 @@ class _Reader:
         if kind == "Input":
             s = tuple(int(x) for x in np.atleast_1d(node.input_type["input"]))
         elif kind in _NEURONS:
-            s = tuple(np.shape(self._arr(name, node, "r" if kind in ("IF", "I") else
-                                         ("tau" if kind in ("LIF", "LI") else "tau_mem"))))
+            field = {"IF": "r", "I": "r", "LIF": "tau", "LI": "tau", "Threshold": "threshold"}.get(kind, "tau_mem")
+            s = tuple(np.shape(self._arr(name, node, field)))
         elif kind in ("Affine", "Linear"):
             w = self._arr(name, node, "weight")
             if w.ndim != 2:
@@ -235,7 +238,6 @@ class _Reader:
     @staticmethod
     def _unsupported(kind):
         reasons = {
-            "Threshold": "Threshold (a stateless Heaviside of a current) has no spikeforge neuron model",
             "Output": "an Output node feeding another node",
         }
         return reasons.get(kind, f"primitive '{kind}' has no spikeforge mapping (docs/nir.md lists the supported ones)")
@@ -430,23 +432,33 @@ class _Reader:
                   "LI": ("tau", "r", "v_leak"),
                   "CubaLIF": ("tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"),
                   "CubaLI": ("tau_syn", "tau_mem", "r", "v_leak", "w_in"),
-                  "IF": ("r", "v_threshold", "v_reset"), "I": ("r",)}[kind]
+                  "IF": ("r", "v_threshold", "v_reset"), "I": ("r",), "Threshold": ("threshold",)}[kind]
         n = int(np.prod(self.shape(name)))
         p = {f: self._each(name, node, f, n, "neurons") for f in fields}
         for f in ("tau", "tau_syn", "tau_mem", "r"):
             if f in p and np.any(p[f] <= 0):
                 _refuse(name, f"{f}: {p[f][p[f] <= 0][0]}: must be > 0")
-        spiking = kind in ("LIF", "CubaLIF", "IF")
+        net = self.net
+        if kind == "Threshold":
+            # z = H(x - threshold) of the step's input x = W s + b: lif_delta without memory
+            # (exp(-dt/tau_m) = 0 exactly and 1000 tau_m / cm = 1, so v = b + W s each step)
+            thr = p["threshold"]
+            tau_m = np.full(n, NO_MEMORY_TAU_MS)
+            net.add_population(name, n, "lif_delta", tau_m=tau_m, cm=1000.0 * tau_m, v_rest=0.0,
+                               v_reset=thr - np.maximum(1.0, np.abs(thr)), v_thresh=thr, tau_refrac=0.0,
+                               i_offset=0.0, initial={"v": 0.0})
+            return np.ones(n), lambda b, name=name: self._set_param(name, "i_offset", b)
+        spiking = kind in _SPIKING
         if spiking and np.any(p["v_reset"] >= p["v_threshold"]):
             _refuse(name, "v_reset >= v_threshold for some neuron: spikeforge's LIF models need v_reset < v_threshold")
         thresh = p["v_threshold"] if spiking else np.full(n, UNREACHABLE_THRESHOLD)
-        net = self.net
         if kind in ("LIF", "LI", "IF", "I"):
             leaky = kind in ("LIF", "LI")
             tau_m = p["tau"] * self.tu if leaky else np.full(n, NO_LEAK_TAU_MS)
             v_rest = p["v_leak"] if leaky else np.zeros(n)
             v_reset = p["v_reset"] if spiking else v_rest.copy()
-            net.add_population(name, n, "lif_delta", tau_m=tau_m, cm=1000.0 * tau_m / p["r"] if leaky else 250.0,
+            # cm = 1000 tau_m / R for every node: without leak it only keeps R for write()
+            net.add_population(name, n, "lif_delta", tau_m=tau_m, cm=1000.0 * tau_m / p["r"],
                                v_rest=v_rest, v_reset=v_reset, v_thresh=thresh, tau_refrac=0.0, i_offset=0.0,
                                initial={"v": v_rest})
             # the step's input held over the step (zero-order hold), integrated exactly: a jump of
@@ -527,7 +539,7 @@ class _Reader:
         while self._kind(self.nodes[src]) == "Identity" and len(self.preds[src]) == 1:
             src = self.preds[src][0]  # a subgraph's Output node passes its input on
         kind = self._kind(self.nodes[src])
-        if kind == "Input" or kind in ("LIF", "CubaLIF", "IF"):
+        if kind == "Input" or kind in _SPIKING:
             probe = self.net.record_spikes(src)
         elif kind in ("LI", "CubaLI", "I"):
             probe = self.net.record_state(src, ["v"])
@@ -633,11 +645,17 @@ def to_graph(network: Network, *, time_unit_ms: float = 1000.0):
         i_off = prm["i_offset"]
         v_leak = prm["v_rest"]
         if p.model == "lif_delta":
-            if no_leak:
+            if np.all(tau_m <= NO_MEMORY_TAU_MS):
+                if np.any(cm != 1000.0 * tau_m) or np.any(v_leak != 0):
+                    raise ValueError(f"{obj}: a node without memory (tau_m <= {NO_MEMORY_TAU_MS:g} ms) needs "
+                                     "cm = 1000 tau_m and v_rest = 0 to be a NIR Threshold")
+                gains[p.name] = np.ones(p.size)
+                offsets[p.name] = i_off
+                node = nir.Threshold(threshold=prm["v_thresh"])
+            elif no_leak:
                 if np.any(i_off != 0) or np.any(v_leak != 0):
                     raise ValueError(f"{obj}: a non-leaky node (tau_m >= {NO_LEAK_TAU_MS:g} ms) with i_offset or "
                                      "v_rest != 0 has no NIR equivalent")
-                r = np.ones(p.size)
                 gains[p.name] = r * h / tu
                 node = (nir.IF(r=r, v_threshold=prm["v_thresh"], v_reset=prm["v_reset"]) if spiking
                         else nir.I(r=r))

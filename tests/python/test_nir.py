@@ -40,7 +40,7 @@ def _run(net, steps, nodes):
 
 
 def _spiking(graph):
-    return [k for k, v in graph.nodes.items() if type(v).__name__ in ("LIF", "CubaLIF", "IF")]
+    return [k for k, v in graph.nodes.items() if type(v).__name__ in ("LIF", "CubaLIF", "IF", "Threshold")]
 
 
 # -- the NIR paper's single LIF neuron (lif_norse.nir against the exact solution) ------------------
@@ -135,7 +135,7 @@ def test_cnn_sinabs_imports_and_every_layer_equals_the_reference():
 
 def _mixed_graph(dt_s):
     """Delay (per element), Affine with bias, LIF, Scale, Linear, CubaLI readout, IF, AvgPool2d,
-    Flatten: every remaining primitive read() maps, in one small graph."""
+    Flatten, Threshold: every remaining primitive read() maps, in one small graph."""
     rng = np.random.default_rng(3)
     nodes = {
         "in": nir.Input(input_type={"input": np.array([6])}),
@@ -155,15 +155,17 @@ def _mixed_graph(dt_s):
         "o1": nir.Output(output_type={"output": np.array([5])}),
         "o2": nir.Output(output_type={"output": np.array([2])}),
         "o3": nir.Output(output_type={"output": np.array([3])}),
+        "aff2": nir.Affine(weight=rng.normal(0.3, 0.3, (4, 5)), bias=np.array([0.1, -0.1, 0.2, 0.0])),
+        "thr": nir.Threshold(threshold=np.array([0.3, 0.2, 0.5, 0.4])),
     }
     nodes["pool"].input_type = {"input": np.array([1, 4, 4])}
     edges = [("in", "delay"), ("delay", "aff"), ("aff", "lif"), ("lif", "scale"), ("scale", "lin"),
              ("lin", "readout"), ("lif", "o1"), ("readout", "o2"), ("img", "pool"), ("pool", "flat"),
-             ("flat", "lin2"), ("lin2", "if"), ("if", "o3")]
+             ("flat", "lin2"), ("lin2", "if"), ("if", "o3"), ("lif", "aff2"), ("aff2", "thr")]
     return nir.NIRGraph(nodes=nodes, edges=edges)
 
 
-def test_delay_scale_li_if_pooling_and_flatten_equal_the_reference():
+def test_delay_scale_li_if_pooling_flatten_and_threshold_equal_the_reference():
     graph = _mixed_graph(0.1e-3)
     net = snir.read(graph, dt=0.1)
     assert net.populations["readout"].model == "lif_curr_exp"
@@ -173,9 +175,11 @@ def test_delay_scale_li_if_pooling_and_flatten_equal_the_reference():
         x = {"in": (rng.random((steps, 6)) < 0.15).astype(np.uint8),
              "img": (rng.random((steps, 1, 4, 4)) < 0.3).astype(np.uint8)}
         snir.set_inputs(net, x)
-        sim, got = _run(net, steps, ["lif", "if"])
+        sim, got = _run(net, steps, ["lif", "if", "thr"])
         want = ref.simulate(graph, x, steps, 0.1)
-        assert np.array_equal(got["lif"], want["lif"]) and np.array_equal(got["if"], want["if"]), trial
+        for n in ("lif", "if", "thr"):
+            assert np.array_equal(got[n], want[n]), (trial, n)
+        assert got["thr"].sum() > 5
         v = sim.state("o2")["v"][1:steps]
         # the reference keeps the composed Scale x Linear weights in double, the engine in float32
         np.testing.assert_allclose(v, want["readout"][:steps - 1], rtol=1e-6, atol=1e-7)
@@ -251,6 +255,26 @@ def test_nir_to_spikeforge_to_nir_gives_the_same_graph(graph_file, tmp_path):
     _assert_same_graph(graph, back, rtol=1e-13)
 
 
+def test_if_li_i_and_threshold_nodes_come_back_the_same(tmp_path):
+    rng = np.random.default_rng(8)
+    out = lambda n: nir.Output(output_type={"output": np.array([n])})  # noqa: E731
+    graph = nir.NIRGraph(nodes={
+        "in": nir.Input(input_type={"input": np.array([3])}),
+        "w1": nir.Linear(weight=rng.normal(0, 1, (4, 3))),
+        "if": nir.IF(r=np.ones(4), v_threshold=np.full(4, 0.7), v_reset=np.full(4, -0.1)),
+        "w2": nir.Linear(weight=rng.normal(0, 1, (2, 4))),
+        "li": nir.LI(tau=np.full(2, 0.02), r=np.full(2, 3.0), v_leak=np.full(2, 0.1)),
+        "w3": nir.Linear(weight=rng.normal(0, 1, (2, 4))),
+        "int": nir.I(r=np.full(2, 0.5)),
+        "w4": nir.Affine(weight=rng.normal(0, 1, (3, 3)), bias=np.array([0.1, 0.0, -0.2])),
+        "thr": nir.Threshold(threshold=np.array([0.5, 0.6, 0.7])),
+        "o_if": out(4), "o_li": out(2), "o_int": out(2), "o_thr": out(3)},
+        edges=[("in", "w1"), ("w1", "if"), ("if", "w2"), ("w2", "li"), ("if", "w3"), ("w3", "int"),
+               ("in", "w4"), ("w4", "thr"), ("if", "o_if"), ("li", "o_li"), ("int", "o_int"), ("thr", "o_thr")])
+    snir.write(snir.read(graph, dt=0.1), tmp_path / "back.nir")
+    _assert_same_graph(graph, nir.read(tmp_path / "back.nir"), rtol=1e-13)
+
+
 def _native_network():
     net = sf.Network(dt=0.1, seed=7)
     rng = np.random.default_rng(2)
@@ -305,8 +329,15 @@ def _graph(**extra):
 
 
 def test_a_node_without_a_faithful_mapping_is_refused_by_name():
-    g = _graph(nodes={"thr": nir.Threshold(threshold=np.ones(2))}, edges=[("lin", "thr")])
-    with pytest.raises(ValueError, match=r"NIR node 'thr': Threshold .* no spikeforge neuron model"):
+    g = _graph(nodes={"late": nir.Delay(delay=np.array([0.0001, 0.0002])),
+                      "n2": nir.LIF(tau=np.full(2, 0.01), r=np.ones(2), v_leak=np.zeros(2), v_threshold=np.ones(2),
+                                    v_reset=np.zeros(2))},
+               edges=[("lin", "late"), ("late", "n2")])
+    with pytest.raises(ValueError, match=r"NIR node 'late': delays that differ between elements of a weighted sum"):
+        snir.read(g, dt=0.1)
+    g = _graph()
+    g.nodes["lif"].v_reset = np.array([0.0, 1.0])
+    with pytest.raises(ValueError, match=r"NIR node 'lif': v_reset >= v_threshold"):
         snir.read(g, dt=0.1)
     g = _graph()
     g.nodes["lin"] = nir.Affine(weight=np.ones((2, 2)), bias=np.ones(2))
