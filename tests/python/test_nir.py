@@ -433,3 +433,25 @@ def test_the_converter_writes_the_network_file_spikeforge_run_takes(tmp_path):
     out = subprocess.run([sys.executable, "-m", "spikeforge.nir", str(DATA / "lif_norse.nir"), "--out", "x.json"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode != 0 and "--dt: required to read a NIR graph" in out.stderr
+
+
+@pytest.mark.parametrize("graph_file,agree", [("braille_noDelay_bias_zero.nir", 97),
+                                              ("braille_noDelay_noBias_subtract.nir", 86)])
+def test_braille_on_the_chip_model_picks_the_same_output_as_cpu(graph_file, agree):
+    """After hw::compile (8-bit weights, Q15 decays) on cpu-fixed: the most active output neuron
+    per input, against cpu, over the 100 random inputs of docs/nir.md (seed 1)."""
+    net = snir.read(DATA / graph_file, dt=0.1)
+    rng = np.random.default_rng(1)
+    steps, same, counts = 150, 0, {"cpu": 0, "cpu-fixed": 0}
+    for _ in range(100):
+        snir.set_inputs(net, {"input": (rng.random((steps, 12)) < rng.uniform(0.02, 0.3)).astype(np.uint8)})
+        winner = {}
+        for backend in counts:
+            sim = sf.Simulator(net, backend=backend)
+            sim.run(steps * 0.1, progress=False)
+            out = snir.spike_raster(sim.spikes("output"), 7, steps, 0.1)
+            counts[backend] += int(out.sum())
+            winner[backend] = int(np.argmax(out.sum(0)))
+        same += winner["cpu"] == winner["cpu-fixed"]
+    assert same == agree, f"{same} of 100 (docs/nir.md reports {agree}: update it if the chip mapping changed)"
+    assert abs(counts["cpu-fixed"] - counts["cpu"]) < 0.15 * counts["cpu"], counts
