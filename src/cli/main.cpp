@@ -251,8 +251,9 @@ bool run_with_checkpoints(Simulator& sim, double duration, const std::string& ch
   const std::uint64_t total = model::run_steps(sim.dt(), duration, sim.backend().steps(), "command line", "--duration");
   const std::uint64_t every =
       every_ms > 0.0 ? std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(every_ms / sim.dt()))) : total;
-  // Pieces of at most 1 % of the run (and never past a checkpoint), so Ctrl-C answers promptly.
-  const std::uint64_t piece = std::max<std::uint64_t>(1, total / 100);
+  // Pieces of at most 1 % of the run and 1000 steps (and never past a checkpoint), so Ctrl-C
+  // answers promptly.
+  const std::uint64_t piece = std::clamp<std::uint64_t>(total / 100, 1, 1000);
   const auto previous = std::signal(SIGINT, on_interrupt);
   std::uint64_t done = 0, since = 0;
   bool stopped = false;

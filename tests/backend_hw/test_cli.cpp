@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include <csignal>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <spikeforge/backend/hardware_backend.hpp>
 #include <spikeforge/backend/simulator.hpp>
@@ -255,6 +257,72 @@ TEST(Cli, VersionAndShortHelp) {
   EXPECT_NE(h.out.find("usage: spikeforge run FILE"), std::string::npos) << h.out;
 }
 
+/// Spike lines (probe,time_ms,id) of a --spikes file after `from_ms`, sorted.
+std::vector<std::string> spikes_after(const fs::path& csv, double from_ms) {
+  std::ifstream in(csv);
+  std::string line;
+  std::vector<std::string> out;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    const auto fields = split(line, ",");
+    if (fields.size() == 3 && std::stod(fields[1]) > from_ms) out.push_back(line);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A run continued in a new process from a checkpoint (written every 50 ms, the last at 200 ms) on
+// another thread count gives the spikes of the uninterrupted run.
+TEST(Cli, CheckpointResumesInANewProcess) {
+  const std::string net = kSource + "/examples/cuba_chip.json";
+  const fs::path full = scratch("full.csv"), tail = scratch("tail.csv"), state = scratch("run.state");
+  ASSERT_EQ(cli("run " + net + " --duration 400 --spikes " + full.string()).status, 0);
+  const auto first = cli("run " + net + " --duration 200 --checkpoint " + state.string() + " --checkpoint-every 50");
+  ASSERT_EQ(first.status, 0) << first.out;
+  EXPECT_NE(first.out.find("checkpoint at t = 200 ms written to"), std::string::npos) << first.out;
+  const auto second = cli("run " + net + " --resume " + state.string() + " --duration 200 --threads 2 --spikes " +
+                          tail.string());
+  ASSERT_EQ(second.status, 0) << second.out;
+  EXPECT_NE(second.out.find("400.0 ms simulated"), std::string::npos) << second.out;
+  const auto expected = spikes_after(full, 200.0), found = spikes_after(tail, 0.0);
+  EXPECT_GT(expected.size(), 300u);
+  EXPECT_EQ(expected, found);
+  // Another network file refuses the checkpoint, naming it.
+  const auto other = cli("run " + kSource + "/examples/stdp_pattern.json --resume " + state.string());
+  EXPECT_EQ(other.status, 1) << other.out;
+  EXPECT_NE(other.out.find("another network description"), std::string::npos) << other.out;
+}
+
+// Ctrl-C during a checkpointed run stops it at a step boundary, writes the checkpoint and exits
+// with 130; the checkpoint continues.
+TEST(Cli, InterruptLeavesAUsableCheckpoint) {
+  const std::string net = kSource + "/examples/cuba_chip.json";
+  const fs::path state = scratch("interrupted.state"), log = scratch("interrupted.log");
+  fs::remove(state);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::FILE* out = std::freopen(log.c_str(), "w", stdout);
+    (void)out;
+    ::execl(SPIKEFORGE_CLI, SPIKEFORGE_CLI, "run", net.c_str(), "--duration", "1e8", "--checkpoint", state.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::sleep(2);
+  ::kill(pid, SIGINT);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  ASSERT_TRUE(WIFEXITED(raw)) << "the run did not exit after Ctrl-C";
+  EXPECT_EQ(WEXITSTATUS(raw), 130);
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("interrupted at t = "), std::string::npos) << text.str();
+  ASSERT_TRUE(fs::exists(state)) << text.str();
+  const auto resumed = cli("run " + net + " --resume " + state.string() + " --duration 10");
+  EXPECT_EQ(resumed.status, 0) << resumed.out;
+}
+
 // The bad-input corpus (tests/bad_inputs/cli_cases.tsv): every case fails with the status given,
 // its message holds every fragment (object, field or option, allowed range), nothing ran and no
 // output file was written.
@@ -281,9 +349,10 @@ TEST(Cli, BadInputCorpus) {
     EXPECT_EQ(r.out.find("ms simulated"), std::string::npos) << args << ": ran\n" << r.out;
     EXPECT_FALSE(fs::exists(tmp / "out.csv")) << args << ": wrote out.csv";
     EXPECT_FALSE(fs::exists(tmp / "out.json")) << args << ": wrote out.json";
+    EXPECT_FALSE(fs::exists(tmp / "c.state")) << args << ": wrote c.state";
     fs::remove_all(tmp);
   }
-  EXPECT_GE(cases, 45) << "cases read from the table";
+  EXPECT_GE(cases, 51) << "cases read from the table";
 }
 
 }  // namespace
