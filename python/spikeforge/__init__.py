@@ -21,9 +21,10 @@ __version__ = "0.1.0"
 
 def __getattr__(name):
     # spikeforge.plot imports matplotlib: loaded on first use, not with the package.
-    if name == "plot":
+    # spikeforge.nir imports the `nir` package (and h5py): also loaded on first use.
+    if name in ("plot", "nir"):
         import importlib
-        return importlib.import_module(".plot", __name__)
+        return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'spikeforge' has no attribute '{name}'")
 
 __all__ = [
@@ -31,6 +32,6 @@ __all__ = [
     "CSRWeights", "WeightSnapshots", "AllToAll", "OneToOne", "FixedProbability", "FixedInDegree",
     "FixedOutDegree", "FromList", "DenseMatrix", "Uniform", "Normal", "LogNormal", "neuron_models",
     "model_info", "NeuronModel", "backends", "population_rate", "firing_rates", "pair_stdp_window",
-    "Error", "ValidationError", "UnsupportedError", "reference", "plot", "read_records", "RecordFile",
+    "Error", "ValidationError", "UnsupportedError", "reference", "plot", "nir", "read_records", "RecordFile",
     "PlasticityRule", "plasticity_rules", "rule_info", "Plasticity", "STDP", "SymmetricSTDP", "TripletSTDP", "Hebbian", "Oja", "AntiHebbian", "ThreeFactorSTDP",
 ]
