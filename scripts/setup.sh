@@ -12,7 +12,7 @@ APT_PACKAGES=(
   verilator iverilog yosys nextpnr-ice40 fpga-icestorm
   clang-14 libclang-rt-14-dev llvm-14
 )
-PIP_PACKAGES=(numpy matplotlib pytest tqdm "pybind11>=2.12" scikit-build-core scikit-learn scipy nbformat nbclient ipykernel h5py nir)
+PIP_PACKAGES=(numpy matplotlib pytest tqdm "pybind11>=2.12" scikit-build-core scikit-learn scipy nbformat nbclient ipykernel h5py nir pandas neo)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

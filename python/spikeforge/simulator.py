@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _checks
 from . import _core
+from . import export
 from .network import Network
 from .results import Spikes, StateTrace, Synapses, WeightSnapshots
 
@@ -146,6 +147,28 @@ class Simulator:
         file; recordings start empty. A file that does not match raises ValueError naming what
         differs, and nothing changes."""
         self._sim.load_state(_checks.path(path, "simulator load_state"))
+
+    # -- results out ------------------------------------------------------------------------------
+    def save_npz(self, path) -> None:
+        """Every probe's records in one .npz file ("<probe>.times", "<probe>.ids", "<probe>.<variable>",
+        "<probe>.weights", "dt"); np.load reads it."""
+        export.save_npz(self, path)
+
+    def to_pandas(self, name):
+        """One probe's records (by probe or target name) as a pandas DataFrame: spikes (time_ms,
+        id), state samples (time_ms, neuron, a column per variable), weights (time_ms, synapse,
+        weight)."""
+        return export.to_pandas(self, name)
+
+    def to_neo(self):
+        """The run as a neo.Block: a SpikeTrain per recorded neuron, an AnalogSignal per recorded
+        state variable, in ms and the model table's units."""
+        return export.to_neo(self)
+
+    def network_with_weights(self) -> Network:
+        """The network with every projection's current (learned) weights written in: .save(path)
+        keeps them in a network file (what `spikeforge run --save-weights` writes)."""
+        return export.network_with_weights(self)
 
     # -- recording to disk ------------------------------------------------------------------------
     def stream_records(self, path) -> None:

@@ -127,6 +127,10 @@ public:
   const SimulatorOptions& options() const { return sim_.options(); }
   const model::Network& network() const { return sim_.network(); }
   const Simulator& sim() const { return sim_; }
+  model::Network network_with_weights() {
+    ensure_idle();
+    return sim_.network_with_weights();
+  }
 
   void reset() {
     if (running_ && phase_ == Phase::Progress && std::this_thread::get_id() == runner_) {
@@ -428,6 +432,7 @@ void bind_simulator(py::module_& m) {
       .def("save_state", &PySimulator::save_state, py::arg("path"))
       .def("stream_records", &PySimulator::stream_records, py::arg("path"))
       .def("stop_streaming", &PySimulator::stop_streaming)
+      .def("network_with_weights", &PySimulator::network_with_weights)
       .def_property_readonly("streaming_path", [](const PySimulator& s) { return s.sim().streaming_path(); })
       .def_property_readonly("streamed_bytes", [](const PySimulator& s) { return s.sim().streamed_bytes(); })
       .def("load_state", &PySimulator::load_state, py::arg("path"))

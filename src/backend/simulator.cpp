@@ -56,6 +56,17 @@ void Simulator::run(double duration_ms, std::function<bool(double, double)> prog
   if (stream_) stream_->flush();
 }
 
+model::Network Simulator::network_with_weights() const {
+  model::Network net = model::instantiate(network_);
+  for (auto& proj : net.projections) {
+    const auto syn = synapses(proj.name);
+    proj.connector = model::Connector::from_list(syn.pre, syn.post);
+    proj.weight = model::Distribution::array(syn.weight);
+    proj.delay = model::Distribution::array(syn.delay);
+  }
+  return net;
+}
+
 void Simulator::stream_records(const std::string& path) {
   stream_.reset();  // a file given before is closed first (it may be the same path)
   stream_ = std::make_unique<RecordStream>(path, network_, backend_->dt());

@@ -226,19 +226,6 @@ void write_file(const std::string& option, const std::string& path, const std::s
   fail(written ? "close" : "write", written ? close_errno : write_errno);
 }
 
-/// The network with every projection's current weights written in (FromList connector, Array
-/// weights and delays), so a saved file restores what the backend learned.
-model::Network with_weights(const Simulator& sim) {
-  model::Network net = model::instantiate(sim.network());
-  for (auto& proj : net.projections) {
-    const auto syn = sim.synapses(proj.name);
-    proj.connector = model::Connector::from_list(syn.pre, syn.post);
-    proj.weight = model::Distribution::array(syn.weight);
-    proj.delay = model::Distribution::array(syn.delay);
-  }
-  return net;
-}
-
 /// Ctrl-C during a run that writes checkpoints: the run stops at the next step boundary and the
 /// checkpoint is written before the program exits.
 volatile std::sig_atomic_t interrupted = 0;
@@ -387,7 +374,7 @@ int cmd_run(int argc, char** argv) {
     write_file("--spikes", a.get("spikes"), out.str());
   }
   if (a.has("save-weights")) {
-    model::save_json(with_weights(sim), a.get("save-weights"));
+    model::save_json(sim.network_with_weights(), a.get("save-weights"));
     std::printf("weights saved into %s\n", a.get("save-weights").c_str());
   }
   if (!completed) {

@@ -87,6 +87,10 @@ public:
   /// not stopped. Recordings start empty after load_state. A file that does not match (another
   /// network, format version, precision or seed; truncated or damaged) raises ValidationError
   /// naming it and what differs, and changes nothing.
+  /// The network with every projection's current weights written in (FromList connector, Array
+  /// weights and delays): saved as a network file it restores what the backend learned.
+  model::Network network_with_weights() const;
+
   void save_state(const std::string& path) const;
   void load_state(const std::string& path);
 
