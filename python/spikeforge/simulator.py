@@ -113,15 +113,20 @@ class Simulator:
             from tqdm import tqdm
         start = self.time
         total = round(duration / self.dt) * self.dt
+        # Simulated time, wall time and the time left, and the real-time factor (simulated ms per
+        # wall ms: above 1 the network runs faster than real time).
         bar = tqdm(total=total, unit="ms", delay=delay, leave=False, dynamic_ncols=True,
-                   bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} ms [{elapsed}<{remaining}]")
+                   bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} ms [{elapsed}<{remaining}{postfix}]")
+        began = time.monotonic()
 
         def update(t, t_end):
             bar.update(t - start - bar.n)
+            wall_ms = 1000.0 * (time.monotonic() - began)
+            if wall_ms > 0:
+                bar.set_postfix_str(f"{(t - start) / wall_ms:.3g}x real time", refresh=False)
             return True
 
         try:
-            began = time.monotonic()
             self._sim.run(duration, update)
             if time.monotonic() - began >= delay:
                 bar.refresh()  # show the final position even when the last update was throttled

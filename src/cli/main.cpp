@@ -362,6 +362,10 @@ int cmd_run(int argc, char** argv) {
   std::printf("  %-16s %7s", "wall time (s)", "");
   for (double w : walls) std::printf(" | %-10s %9s %10.3f", "", "", w);
   std::printf("\n");
+  // Simulated time of this invocation per wall time: above 1 the network runs faster than real time.
+  std::printf("  %-16s %7s", "x real time", "");
+  for (double w : walls) std::printf(" | %-10s %9s %10.3g", "", "", w > 0.0 ? duration / (1000.0 * w) : 0.0);
+  std::printf("\n");
   const Simulator& sim = *sims.back();
   if (a.has("spikes")) {
     std::ostringstream out;

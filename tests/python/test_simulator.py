@@ -132,6 +132,9 @@ def test_progress_callback_and_bar(sim, capsys):
     sim.run(10.0, progress=True)
     err = capsys.readouterr().err
     assert "ms" in err and "10.0/10.0" in err, f"no tqdm bar on stderr: {err!r}"
+    import re
+    factor = re.findall(r"([0-9.e+]+)x real time", err)
+    assert factor and float(factor[-1]) > 0, f"no real-time factor in the bar: {err!r}"
     sim.run(10.0, progress=False)
     assert capsys.readouterr().err == ""
     sim.run(10.0)  # default: no bar for a run far shorter than a second of wall time
