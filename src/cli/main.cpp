@@ -332,7 +332,7 @@ int cmd_run(int argc, char** argv) {
   const model::Network net = model::load_json(file);
   model::validate(net);
   std::vector<std::unique_ptr<Simulator>> sims;
-  std::vector<double> walls;
+  std::vector<double> walls, simulated;
   bool completed = true;
   for (const auto& name : names) {
     SimulatorOptions opt = base;
@@ -341,11 +341,13 @@ int cmd_run(int argc, char** argv) {
     sims.push_back(std::make_unique<Simulator>(net, opt));
     Simulator& sim = *sims.back();
     if (a.has("resume")) sim.load_state(a.get("resume"));
+    const double resumed_at = sim.time();
     // The run ends at most 2^48 steps from t = 0, counted from where it resumes.
     model::run_steps(net.dt, duration, sim.backend().steps(), "command line", "--duration");
     if (a.has("checkpoint")) completed = run_with_checkpoints(sim, duration, a.get("checkpoint"), every);
     else sim.run(duration);
     walls.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    simulated.push_back(sim.time() - resumed_at);
   }
   std::printf("network %s, %.1f ms simulated (dt = %g ms)\n", file.c_str(), sims[0]->time(), net.dt);
   std::printf("  %-16s %7s", "population", "neurons");
@@ -364,7 +366,8 @@ int cmd_run(int argc, char** argv) {
   std::printf("\n");
   // Simulated time of this invocation per wall time: above 1 the network runs faster than real time.
   std::printf("  %-16s %7s", "x real time", "");
-  for (double w : walls) std::printf(" | %-10s %9s %10.3g", "", "", w > 0.0 ? duration / (1000.0 * w) : 0.0);
+  for (std::size_t k = 0; k < walls.size(); ++k)
+    std::printf(" | %-10s %9s %10.3g", "", "", walls[k] > 0.0 ? simulated[k] / (1000.0 * walls[k]) : 0.0);
   std::printf("\n");
   const Simulator& sim = *sims.back();
   if (a.has("spikes")) {
