@@ -133,10 +133,14 @@ class Simulator:
         finally:
             bar.close()
 
-    def reset(self) -> None:
-        """Back to t = 0 and the initial state; synapses and their current weights are kept;
-        recordings and spike counts are cleared (arrays handed out earlier stay as they were)."""
-        self._sim.reset()
+    def reset(self, restore_weights: bool = False) -> None:
+        """Back to t = 0 and the initial state; recordings and spike counts are cleared (arrays
+        handed out earlier stay as they were); a record file being streamed is closed. Synapses
+        keep their current weights, or with restore_weights=True the network's initial ones (the
+        backend is built again: learning switches and the modulator return to their defaults)."""
+        if not isinstance(restore_weights, (bool, np.bool_)):
+            raise TypeError(f"simulator reset: restore_weights: expected a bool, got {type(restore_weights).__name__}")
+        self._sim.reset(bool(restore_weights))
 
     # -- checkpoints -----------------------------------------------------------------------------
     def save_state(self, path) -> None:

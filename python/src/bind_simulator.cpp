@@ -132,13 +132,13 @@ public:
     return sim_.network_with_weights();
   }
 
-  void reset() {
+  void reset(bool restore_weights) {
     if (running_ && phase_ == Phase::Progress && std::this_thread::get_id() == runner_) {
       throw py::value_error("simulator: reset() called from inside the progress callback of a run: the run would "
                             "continue from t = 0 (return False from the callback to stop the run, then reset)");
     }
     ensure_idle();
-    sim_.reset();
+    sim_.reset(restore_weights);
     for (auto& s : stores_) s.clear();
   }
 
@@ -428,7 +428,7 @@ void bind_simulator(py::module_& m) {
       .def_property_readonly("steps", &PySimulator::steps)
       .def_property_readonly("backend", &PySimulator::backend_name)
       .def_property_readonly("network", &PySimulator::network, py::return_value_policy::copy)
-      .def("reset", &PySimulator::reset)
+      .def("reset", &PySimulator::reset, py::arg("restore_weights") = false)
       .def("save_state", &PySimulator::save_state, py::arg("path"))
       .def("stream_records", &PySimulator::stream_records, py::arg("path"))
       .def("stop_streaming", &PySimulator::stop_streaming)

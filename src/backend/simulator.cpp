@@ -86,9 +86,14 @@ void Simulator::load_state(const std::string& path) { load_checkpoint(path, netw
 
 double Simulator::time() const { return static_cast<double>(backend_->steps()) * backend_->dt(); }
 double Simulator::dt() const { return backend_->dt(); }
-void Simulator::reset() {
+void Simulator::reset() { reset(false); }
+void Simulator::reset(bool restore_weights) {
   stop_streaming();
-  backend_->reset();
+  if (restore_weights) {
+    backend_ = make_backend(network_, resolved_, options_);
+  } else {
+    backend_->reset();
+  }
 }
 
 const SpikeRecord& Simulator::spikes(const std::string& name) const {

@@ -160,7 +160,7 @@ std::size_t Resolved::probe(const std::string& name, Probe::Kind kind) const {
   throw ValidationError("network", what,
                         quoted(name) + ": no " + what + " of that name or recording " + quoted(name) + " (" + what +
                             "s: " + listed(known == probe_list_.end() ? std::vector<std::string>{} : known->second) +
-                            ")");
+                            "; probes belong to the network description: record before building the simulator)");
 }
 
 }  // namespace spikeforge::model

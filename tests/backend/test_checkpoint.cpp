@@ -279,3 +279,32 @@ TEST(Checkpoint, NetworkHashFollowsTheDescription) {
 
 }  // namespace
 }  // namespace spikeforge
+
+namespace spikeforge {
+namespace {
+
+// reset() keeps the weights a run learned; reset(true) returns to the description's, so the first
+// run repeats spike for spike.
+TEST(Reset, KeepsOrRestoresTheWeights) {
+  const auto net = with_spike_probes(model::reference::brunel_sized(2000, 500, 200, 50, 1, true));
+  std::string plastic;
+  for (const auto& proj : net.projections) {
+    if (proj.plasticity) plastic = proj.name;
+  }
+  ASSERT_FALSE(plastic.empty());
+  Simulator sim(net, options(1));
+  sim.run(50.0);
+  const model::SpikeRecord first = sim.spikes(std::size_t{0});
+  const auto initial = Simulator(net, options(1)).synapses(plastic).weight;
+  const auto learned = sim.synapses(plastic).weight;
+  ASSERT_NE(initial, learned) << "nothing learned: the test proves nothing";
+  sim.reset();
+  EXPECT_EQ(sim.synapses(plastic).weight, learned);
+  sim.reset(true);
+  EXPECT_EQ(sim.synapses(plastic).weight, initial);
+  sim.run(50.0);
+  EXPECT_TRUE(sim.spikes(std::size_t{0}) == first);
+}
+
+}  // namespace
+}  // namespace spikeforge

@@ -116,6 +116,20 @@ def test_reset_restarts_with_the_current_weights(sim):
     sim.reset()
     sim.run(30.0, progress=False)
     assert sim.spike_count("E") < first.times.size
+    # restore_weights: the description's weights again, so the first run repeats exactly.
+    sim.reset(restore_weights=True)
+    np.testing.assert_array_equal(sim.synapses("PE").weight, 12.0)
+    sim.run(30.0, progress=False)
+    np.testing.assert_array_equal(sim.spikes("E").times, first.times)
+    with pytest.raises(TypeError, match="restore_weights"):
+        sim.reset(restore_weights=1)
+
+
+def test_a_probe_added_after_building_is_refused_with_the_reason(net):
+    sim = sf.Simulator(net, seed=5)
+    net.record_state("I", ["v"])
+    with pytest.raises(ValueError, match="record before building the simulator"):
+        sim.state("I")
 
 
 def test_progress_callback_and_bar(sim, capsys):

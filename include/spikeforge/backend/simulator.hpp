@@ -39,6 +39,9 @@ public:
   /// Back to t = 0 and the initial state with the same synapses (current weights kept);
   /// recordings and spike counts cleared.
   void reset();
+  /// The same, and with `restore_weights` the weights of the description too: the backend is
+  /// built again, so learning switches and the modulator return to their defaults as well.
+  void reset(bool restore_weights);
 
   const model::Network& network() const noexcept { return network_; }
   const SimulatorOptions& options() const noexcept { return options_; }
