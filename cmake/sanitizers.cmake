@@ -41,6 +41,16 @@ if(SPIKEFORGE_SANITIZE)
         "runtime ${_runtime_file} was not found (install the compiler's sanitizer runtime)")
     endif()
   endif()
+  if(SPIKEFORGE_SANITIZER_RUNTIME AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # python3 does not link libstdc++: loaded only later (with the module), its __cxa_throw is
+    # missing when ASan installs its interceptors, and the first C++ exception aborts with
+    # "CHECK failed: ... real___cxa_throw". Preloaded behind the runtime, it is there in time.
+    execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libstdc++.so.6
+      OUTPUT_VARIABLE _libstdcxx OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(IS_ABSOLUTE "${_libstdcxx}" AND EXISTS "${_libstdcxx}")
+      set(SPIKEFORGE_SANITIZER_RUNTIME "${SPIKEFORGE_SANITIZER_RUNTIME}:${_libstdcxx}")
+    endif()
+  endif()
   message(STATUS "spikeforge: sanitizers ${SPIKEFORGE_SANITIZE}, runtime '${SPIKEFORGE_SANITIZER_RUNTIME}'")
 endif()
 

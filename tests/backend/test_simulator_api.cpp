@@ -205,7 +205,7 @@ TEST(Simulator, UnknownNamesNameTheKindAndTheName) {
   EXPECT_NE(message([&] { sim.spike_counts("src"); }).find("'src': no population of that name (populations: n)"),
             std::string::npos)
       << "a spike source has no spike counts";
-  EXPECT_NE(message([&] { sim.state("n"); }).find("'n': no state probe of that name or recording 'n' (state probes: none)"),
+  EXPECT_NE(message([&] { sim.state("n"); }).find("'n': no state probe of that name or recording 'n' (state probes: none; probes belong to the network description: record before building the simulator)"),
             std::string::npos);
   EXPECT_NE(message([&] { sim.set_learning("src_n", true); }).find("the projection is static"), std::string::npos);
 }

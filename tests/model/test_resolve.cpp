@@ -92,7 +92,7 @@ TEST(Resolve, UnknownNamesNameTheKindAndTheName) {
   EXPECT_TRUE(contains(what, "'XY': no projection of that name (projections: EE, IE, PC, TZ, ZZ, PD, AA)")) << what;
   std::tie(field, what) = error_of([&] { (void)r.probe("Z", Probe::Kind::State); });
   EXPECT_EQ(field, "state probe");
-  EXPECT_TRUE(contains(what, "'Z': no state probe of that name or recording 'Z' (state probes: state(C))")) << what;
+  EXPECT_TRUE(contains(what, "'Z': no state probe of that name or recording 'Z' (state probes: state(C); probes belong")) << what;
   std::tie(field, what) = error_of([&] { (void)r.probe("IE", Probe::Kind::Weights); });
   EXPECT_TRUE(contains(what, "'IE': no weight probe")) << what;
 }
