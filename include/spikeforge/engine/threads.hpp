@@ -48,6 +48,12 @@ inline void tsan_acquire(void* address) noexcept { __tsan_acquire(address); }
 inline void tsan_release(void*) noexcept {}
 inline void tsan_acquire(void*) noexcept {}
 #endif
+/// The address every team's hand-off is stated on: a task must acquire before it reads its own
+/// captures, so it cannot be an address the captures hold.
+inline void* tsan_handoff() noexcept {
+  static char address;
+  return &address;
+}
 
 /// During run() the calling thread and up to R - 1 oneTBB tasks in the team's arena form a team:
 /// they stay alive for the whole call and meet at each phase through atomics (a spin, then yield,
@@ -96,6 +102,25 @@ private:
   void run_phase(void (*task)(void*, std::size_t), void* context);
   void note_thread(std::size_t part);
 
+  /// The oneTBB task of runner r. Its copy inside the task object is made on the calling thread
+  /// and ends by releasing tsan_handoff(); the call starts by acquiring it, before it reads a
+  /// capture. (Empty without TSan.)
+  struct Runner {
+    ThreadTeam* team;
+    std::size_t r;
+    std::uint64_t start;
+    Runner(ThreadTeam* t, std::size_t runner, std::uint64_t s) noexcept : team(t), r(runner), start(s) {
+      tsan_release(tsan_handoff());
+    }
+    Runner(const Runner& o) noexcept : team(o.team), r(o.r), start(o.start) { tsan_release(tsan_handoff()); }
+    Runner& operator=(const Runner&) = delete;
+    void operator()() const {
+      tsan_acquire(tsan_handoff());
+      team->worker(r, start);
+      tsan_release(&team->stop_);
+    }
+  };
+
   tbb::task_arena& arena_;
   mutable std::mutex mutex_;
   std::vector<std::thread::id> last_;  // per partition: the thread that ran it last
@@ -125,14 +150,7 @@ void ThreadTeam::run(F&& serial) {
   arena_.execute([&] {
     tbb::task_group tasks;
     const std::uint64_t start = phase_.load(std::memory_order_relaxed);
-    tsan_release(this);
-    for (std::size_t r = 1; r < runners_; ++r) {
-      tasks.run([this, r, start] {
-        tsan_acquire(this);
-        worker(r, start);
-        tsan_release(&stop_);
-      });
-    }
+    for (std::size_t r = 1; r < runners_; ++r) tasks.run(Runner{this, r, start});
     try {
       serial();
     } catch (...) {
